@@ -1,0 +1,67 @@
+//! Failure analysis: which single failures break which user journey, and why.
+//!
+//! `journeys` compiles the graph into all-of / any-of requirements per journey; `failure`
+//! computes kill sets over them and explains each single point of failure as a chain a reviewer
+//! can follow. Rules read these answers; they never walk the graph for failures themselves.
+
+pub mod failure;
+pub mod journeys;
+
+use std::collections::BTreeMap;
+
+use petgraph::graph::NodeIndex;
+
+pub use failure::{JourneyFailures, Kill};
+pub use journeys::{GateKind, JourneyGraph, Reason};
+
+use crate::graph::ArchGraph;
+
+/// The failure analysis of every journey of a model.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// One entry per journey, in the model's order.
+    pub journeys: Vec<JourneyFailures>,
+}
+
+impl Analysis {
+    /// Analyses every journey of the graph's model.
+    #[must_use]
+    pub fn new(g: &ArchGraph<'_>) -> Self {
+        let journeys = (0..g.model.journeys.len())
+            .map(|j| failure::analyse(g, journeys::compile(g, j)))
+            .collect();
+        Self { journeys }
+    }
+
+    /// Every single point of failure with the journeys (indices) it breaks, in node order.
+    #[must_use]
+    pub fn spofs(&self) -> BTreeMap<NodeIndex, Vec<usize>> {
+        let mut out: BTreeMap<NodeIndex, Vec<usize>> = BTreeMap::new();
+        for (j, jf) in self.journeys.iter().enumerate() {
+            for &u in &jf.spofs {
+                out.entry(u).or_default().push(j);
+            }
+        }
+        out
+    }
+
+    /// Every dependency cycle found in any journey, deduplicated.
+    #[must_use]
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let mut all: Vec<Vec<usize>> = self
+            .journeys
+            .iter()
+            .flat_map(|j| j.cycles.iter().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// Whether component `c` is on the path of some journey.
+    #[must_use]
+    pub fn on_some_path(&self, g: &ArchGraph<'_>, c: usize) -> bool {
+        let gate = g.component(c).index();
+        self.journeys.iter().any(|j| j.graph.reached[gate])
+    }
+}

@@ -1,0 +1,56 @@
+//! Command-line interface: argument parsing and the commands. This is the only place that
+//! prints or decides an exit code: 0 clean, 1 findings at or above `--fail-on`, 2 when archdoc
+//! could not do its job (bad input, bad usage).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod check;
+mod rule;
+
+
+use clap::{Parser, Subcommand};
+
+/// Describe web infrastructure once, as a YAML model; lint it, draw it, document it.
+#[derive(Debug, Parser)]
+#[command(name = "archdoc", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint models: single points of failure, HTTPS, firewalls, monitoring.
+    Check(check::CheckArgs),
+    /// Print the JSON Schema of the model format (for editors).
+    Schema,
+    /// Print a rule's documentation, or list every rule.
+    Rule(rule::RuleArgs),
+}
+
+/// Exit code: archdoc could not do its job.
+pub(crate) const EXIT_TROUBLE: u8 = 2;
+
+/// Runs the command line and returns the exit code.
+pub(crate) fn run() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_TROUBLE } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Schema => {
+            print!("{}", archdoc::model::schema_json());
+            0
+        }
+        Command::Rule(args) => rule::run(&args),
+    }
+}
+
+/// Whether to colour output written to stdout/stderr.
+pub(crate) fn use_color(stream: &impl std::io::IsTerminal) -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stream.is_terminal()
+}

@@ -1,0 +1,7 @@
+//! archdoc: describe web infrastructure once, as a YAML model; lint it, draw it, document it.
+pub mod analysis;
+pub mod graph;
+pub mod lint;
+pub mod model;
+pub mod report;
+pub use model::Model;

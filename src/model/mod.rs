@@ -1,0 +1,342 @@
+//! The model: what a user writes about an architecture, loaded and checked.
+//!
+//! `schema` is the file format (serde types with source spans), `load` reads a file, refuses
+//! hostile input, resolves every reference and returns a [`Model`] whose elements all point back
+//! at the YAML. Everything later in the pipeline reads a `Model` and never the raw file.
+
+mod error;
+mod load;
+mod schema;
+pub mod span;
+pub mod suggest;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use error::{ModelError, ModelErrorReport};
+pub use load::{Limits, load_bytes, load_file, load_str};
+pub use schema::{
+    Algorithm, DataAccess, DomainKind, Failover, Kind, Mode, RecordType, Replication, Role,
+};
+pub use span::Span;
+
+/// A loaded, validated architecture model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The file as the user named it (forward slashes, no leading `./`).
+    pub file: String,
+    /// The file's text.
+    pub source: Arc<str>,
+    /// The system's name.
+    pub name: String,
+    /// Where `name:` is.
+    pub name_span: Span,
+    /// Markdown description of the system.
+    pub description: Option<String>,
+    /// Availability target in percent (e.g. 99.9), when given.
+    pub slo: Option<f64>,
+    /// Failure domains (racks, zones, ...).
+    pub domains: Vec<Domain>,
+    /// Servers and VMs.
+    pub hosts: Vec<Host>,
+    /// Components, in file order.
+    pub components: Vec<Component>,
+    /// Connections between components: declared links, plus one per pool or VIP member.
+    pub links: Vec<Link>,
+    /// User journeys: declared, or derived when the model names none.
+    pub journeys: Vec<Journey>,
+}
+
+/// Which kind of element an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ElementRef {
+    /// A failure domain (index into `Model::domains`).
+    Domain(usize),
+    /// A host (index into `Model::hosts`).
+    Host(usize),
+    /// A component (index into `Model::components`).
+    Component(usize),
+}
+
+/// A failure domain: everything in it can fail at once.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    /// The id, as written.
+    pub id: String,
+    /// The span of the id.
+    pub span: Span,
+    /// Rack, zone, ...
+    pub kind: DomainKind,
+    /// Display name.
+    pub label: Option<String>,
+    /// The enclosing domain (a rack in a zone).
+    pub parent: Option<usize>,
+}
+
+/// A server or VM. Its failure takes down every component on it.
+#[derive(Debug, Clone)]
+pub struct Host {
+    /// The id, as written.
+    pub id: String,
+    /// The span of the id.
+    pub span: Span,
+    /// Display name ("Server 1").
+    pub label: Option<String>,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// The failure domain the host is in.
+    pub domain: Option<usize>,
+    /// Whether the host is reachable from the internet; `None` when the model does not say.
+    pub public: Option<bool>,
+    /// Spans of the fields that were written.
+    pub fields: BTreeMap<&'static str, Span>,
+}
+
+impl Host {
+    /// The label, or the id.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// A DNS record.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The name, e.g. `www.foobar.com`.
+    pub name: String,
+    /// A, AAAA, CNAME, ALIAS (A when not written).
+    pub record_type: RecordType,
+    /// The component the name resolves to.
+    pub target: usize,
+    /// Where the record is.
+    pub span: Span,
+}
+
+/// What a monitoring component watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitorTarget {
+    /// A whole host and everything on it.
+    Host(usize),
+    /// One component.
+    Component(usize),
+}
+
+/// How a balancer or a link talks to the next hop.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Protocol (`http`, `mysql`, ...).
+    pub protocol: Option<String>,
+    /// Port.
+    pub port: Option<u16>,
+    /// Whether TLS is used; `None` when not written.
+    pub tls: Option<bool>,
+}
+
+/// One component of the architecture.
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// The id, as written.
+    pub id: String,
+    /// The span of the id.
+    pub span: Span,
+    /// What it is.
+    pub kind: Kind,
+    /// Display name.
+    pub label: Option<String>,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// The software (HAProxy, Nginx, MySQL...).
+    pub software: Option<String>,
+    /// The host it runs on.
+    pub host: Option<usize>,
+    /// The members a balancer spreads requests over (components), in order.
+    pub pool: Vec<usize>,
+    /// The balancing algorithm.
+    pub algorithm: Option<Algorithm>,
+    /// Active-active (default) or active-passive.
+    pub mode: Mode,
+    /// Whether the balancer checks its members' health; `None` when not written.
+    pub health_checks: Option<bool>,
+    /// How a balancer talks to its pool.
+    pub backend: Endpoint,
+    /// The members that can hold a virtual IP, the first being the active one.
+    pub members: Vec<usize>,
+    /// Database role (primary / replica / standalone) or monitoring role (server / agent).
+    pub role: Option<Role>,
+    /// The database this replica copies.
+    pub replica_of: Option<usize>,
+    /// How this replica receives changes.
+    pub replication: Option<Replication>,
+    /// What happens when this primary or virtual IP's active member fails.
+    pub failover: Failover,
+    /// DNS records this DNS component serves.
+    pub records: Vec<Record>,
+    /// Ports a firewall admits; `None` when not written.
+    pub allow: Option<Vec<u16>>,
+    /// The monitoring server an agent reports to.
+    pub reports_to: Option<usize>,
+    /// What a monitoring component watches from outside.
+    pub monitors: Vec<MonitorTarget>,
+    /// The TLS certificate this component presents (a domain name).
+    pub certificate: Option<String>,
+    /// Spans of the fields that were written.
+    pub fields: BTreeMap<&'static str, Span>,
+}
+
+impl Component {
+    /// The label, or the id.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The span of a field when it was written, else the span of the id.
+    #[must_use]
+    pub fn field_span(&self, field: &str) -> Span {
+        self.fields.get(field).copied().unwrap_or(self.span)
+    }
+
+    /// Whether this database replicates another one.
+    #[must_use]
+    pub fn is_replica(&self) -> bool {
+        self.kind == Kind::Database && self.role == Some(Role::Replica)
+    }
+
+    /// Whether this is a monitoring agent.
+    #[must_use]
+    pub fn is_agent(&self) -> bool {
+        self.kind == Kind::Monitoring && self.role == Some(Role::Agent)
+    }
+}
+
+/// Where a link comes from in the YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkOrigin {
+    /// Written under `links:`.
+    Declared,
+    /// A member of the source's `pool:`.
+    Pool,
+    /// A member of a virtual IP's `members:`.
+    Member,
+}
+
+/// A connection from one component to another.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The caller.
+    pub from: usize,
+    /// The callee.
+    pub to: usize,
+    /// Protocol, port and TLS.
+    pub endpoint: Endpoint,
+    /// A label to show on diagrams.
+    pub label: Option<String>,
+    /// Whether the caller works without it (a soft dependency).
+    pub optional: bool,
+    /// The journeys that use it (indices into `Model::journeys`); `None` means all of them.
+    pub journeys: Option<Vec<usize>>,
+    /// Declared, pool or VIP member.
+    pub origin: LinkOrigin,
+    /// Where it is written.
+    pub span: Span,
+}
+
+impl Link {
+    /// Whether the link carries TLS.
+    #[must_use]
+    pub fn tls(&self) -> bool {
+        self.endpoint.tls.unwrap_or(false)
+    }
+
+    /// Whether the link is used by journey `j`.
+    #[must_use]
+    pub fn serves(&self, j: usize) -> bool {
+        self.journeys.as_ref().is_none_or(|js| js.contains(&j))
+    }
+}
+
+/// A named user journey, such as `read` or `write`.
+#[derive(Debug, Clone)]
+pub struct Journey {
+    /// The name.
+    pub id: String,
+    /// Display name.
+    pub label: Option<String>,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// Where the journey enters the system; `None` means the clients (or what DNS points at).
+    pub entry: Option<usize>,
+    /// What it does with data.
+    pub data: DataAccess,
+    /// Whether archdoc made it up because the model names no journeys.
+    pub derived: bool,
+    /// The span of the name (of `name:` for a derived journey).
+    pub span: Span,
+}
+
+impl Journey {
+    /// The label, or the id.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+impl Model {
+    /// The element an id names.
+    #[must_use]
+    pub fn lookup(&self, id: &str) -> Option<ElementRef> {
+        if let Some(i) = self.components.iter().position(|c| c.id == id) {
+            return Some(ElementRef::Component(i));
+        }
+        if let Some(i) = self.hosts.iter().position(|h| h.id == id) {
+            return Some(ElementRef::Host(i));
+        }
+        self.domains
+            .iter()
+            .position(|d| d.id == id)
+            .map(ElementRef::Domain)
+    }
+
+    /// The id of an element.
+    #[must_use]
+    pub fn id_of(&self, element: ElementRef) -> &str {
+        match element {
+            ElementRef::Domain(i) => &self.domains[i].id,
+            ElementRef::Host(i) => &self.hosts[i].id,
+            ElementRef::Component(i) => &self.components[i].id,
+        }
+    }
+
+    /// The span of an element's id.
+    #[must_use]
+    pub fn span_of(&self, element: ElementRef) -> Span {
+        match element {
+            ElementRef::Domain(i) => self.domains[i].span,
+            ElementRef::Host(i) => self.hosts[i].span,
+            ElementRef::Component(i) => self.components[i].span,
+        }
+    }
+
+    /// The components placed on host `h`, in file order.
+    pub fn components_on(&self, h: usize) -> impl Iterator<Item = usize> + '_ {
+        self.components
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.host == Some(h))
+            .map(|(i, _)| i)
+    }
+
+    /// Whether the model has any database.
+    #[must_use]
+    pub fn has_database(&self) -> bool {
+        self.components.iter().any(|c| c.kind == Kind::Database)
+    }
+}
+
+/// The JSON Schema of the model format, for editors (`archdoc schema`).
+#[must_use]
+pub fn schema_json() -> &'static str {
+    include_str!("model.schema.json")
+}

@@ -1,0 +1,125 @@
+//! Byte spans into a model's YAML source, and the line/column they map to.
+//!
+//! Every element and field of a loaded model keeps one of these, so that every error and every
+//! finding can point at the exact place in the file.
+
+use serde_saphyr::{Location, Spanned};
+
+/// A byte range in the source text of one model file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub offset: usize,
+    /// Length in bytes (may be zero for a point).
+    pub len: usize,
+}
+
+impl Span {
+    /// A span from an offset and a length.
+    #[must_use]
+    pub fn new(offset: usize, len: usize) -> Self {
+        Self { offset, len }
+    }
+
+    /// The span of a value read by serde-saphyr, clamped to `src`.
+    #[must_use]
+    pub fn of<T>(spanned: &Spanned<T>, src: &str) -> Self {
+        Self::from_location(&spanned.referenced, src)
+    }
+
+    /// The span of a serde-saphyr location, clamped to `src`.
+    #[must_use]
+    pub fn from_location(loc: &Location, src: &str) -> Self {
+        let sp = loc.span();
+        let offset = match sp.byte_offset() {
+            Some(b) => usize::try_from(b).unwrap_or(usize::MAX),
+            None => offset_of_line_col(src, loc.line(), loc.column()),
+        };
+        let offset = offset.min(src.len());
+        let len = sp
+            .byte_len()
+            .and_then(|l| usize::try_from(l).ok())
+            .unwrap_or(0)
+            .min(src.len() - offset);
+        Self { offset, len }
+    }
+
+    /// This span, or the rest of its line when it is empty, so a label has something to underline.
+    #[must_use]
+    pub fn or_rest_of_line(self, src: &str) -> Self {
+        if self.len > 0 {
+            return self;
+        }
+        let rest = src.get(self.offset..).unwrap_or("");
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let text = &rest[..end];
+        let trimmed = text.trim_end();
+        Self::new(self.offset, trimmed.len())
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        miette::SourceSpan::new(s.offset.into(), s.len)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `src`.
+#[must_use]
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(src, offset.min(src.len()));
+    let before = &src[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(src: &str, mut i: usize) -> usize {
+    while i > 0 && !src.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Byte offset of a 1-based line and character column; the end of the text when out of range.
+#[must_use]
+pub fn offset_of_line_col(src: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0usize;
+    let mut current = 1u64;
+    if line > 1 {
+        for (i, b) in src.bytes().enumerate() {
+            if b == b'\n' {
+                current += 1;
+                if current == line {
+                    offset = i + 1;
+                    break;
+                }
+            }
+        }
+        if current < line {
+            return src.len();
+        }
+    }
+    let rest = &src[offset..];
+    let col = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+    match rest.char_indices().nth(col) {
+        Some((i, _)) => offset + i,
+        None => src.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let src = "a: ü\nbb: x\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 8), (2, 1));
+        assert_eq!(line_col(src, 12), (2, 5));
+        assert_eq!(offset_of_line_col(src, 2, 5), 12);
+        assert_eq!(offset_of_line_col(src, 9, 1), src.len());
+    }
+}

@@ -1,0 +1,347 @@
+//! Check results as text: the JSON document other tools rely on, and the human report.
+//!
+//! Both are rendered into strings here; only the CLI writes them out.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::graph::ArchGraph;
+use crate::lint::{self, Finding, Severity};
+use crate::model::{ModelError, ModelErrorReport};
+use crate::Model;
+
+/// Everything `check` learned about one model.
+#[derive(Debug, Clone)]
+pub struct ModelReport {
+    /// The model file.
+    pub file: String,
+    /// The system's name.
+    pub name: String,
+    /// The findings, sorted by position.
+    pub findings: Vec<Finding>,
+    /// Per journey: name, label and the single points of failure (ids).
+    pub journeys: Vec<JourneySummary>,
+}
+
+/// What one journey depends on.
+#[derive(Debug, Clone, Serialize)]
+pub struct JourneySummary {
+    /// The journey's name.
+    pub name: String,
+    /// Its label.
+    pub label: String,
+    /// `none`, `read` or `write`.
+    pub data: &'static str,
+    /// Whether archdoc derived it (the model names no journeys).
+    pub derived: bool,
+    /// Whether it fails with nothing broken.
+    pub broken: bool,
+    /// Ids of the elements whose loss alone breaks it.
+    pub single_points_of_failure: Vec<String>,
+}
+
+impl ModelReport {
+    /// Builds the graph, runs the failure analysis and every rule.
+    #[must_use]
+    pub fn check(model: &Model) -> Self {
+        let graph = ArchGraph::new(model);
+        let analysis = Analysis::new(&graph);
+        let findings = lint::run(&graph, &analysis);
+        let journeys = model
+            .journeys
+            .iter()
+            .zip(&analysis.journeys)
+            .map(|(j, jf)| JourneySummary {
+                name: j.id.clone(),
+                label: j.title().to_owned(),
+                data: match j.data {
+                    crate::model::DataAccess::None => "none",
+                    crate::model::DataAccess::Read => "read",
+                    crate::model::DataAccess::Write => "write",
+                },
+                derived: j.derived,
+                broken: jf.broken,
+                single_points_of_failure: jf.spofs.iter().map(|&n| graph.id(n).to_owned()).collect(),
+            })
+            .collect();
+        Self {
+            file: model.file.clone(),
+            name: model.name.clone(),
+            findings,
+            journeys,
+        }
+    }
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Infos.
+    pub info: usize,
+}
+
+impl Summary {
+    /// Counts the findings of several reports.
+    #[must_use]
+    pub fn of(reports: &[ModelReport]) -> Self {
+        let mut s = Self::default();
+        for f in reports.iter().flat_map(|r| &r.findings) {
+            match f.severity {
+                Severity::Error => s.error += 1,
+                Severity::Warning => s.warning += 1,
+                Severity::Info => s.info += 1,
+            }
+        }
+        s
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+    models: Vec<JsonModel<'a>>,
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    category: &'a str,
+    severity: Severity,
+    element: &'a str,
+    journeys: &'a [String],
+    message: &'a str,
+    why: &'a [String],
+    help: Option<&'a str>,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonModel<'a> {
+    file: &'a str,
+    name: &'a str,
+    journeys: &'a [JourneySummary],
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    code: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+/// The JSON document of `archdoc check --format json` (version 1).
+#[must_use]
+pub fn json(reports: &[ModelReport], errors: &[ModelError]) -> String {
+    let doc = JsonDoc {
+        version: 1,
+        findings: reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .map(|f| JsonFinding {
+                rule: f.rule,
+                category: f.category.as_str(),
+                severity: f.severity,
+                element: &f.element,
+                journeys: &f.journeys,
+                message: &f.message,
+                why: &f.why,
+                help: f.help.as_deref(),
+                file: &f.file,
+                line: f.line,
+                column: f.column,
+                fingerprint: &f.fingerprint,
+            })
+            .collect(),
+        summary: Summary::of(reports),
+        models: reports
+            .iter()
+            .map(|r| JsonModel {
+                file: &r.file,
+                name: &r.name,
+                journeys: &r.journeys,
+            })
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| {
+                let lc = e.line_col();
+                JsonError {
+                    code: e.code,
+                    message: &e.message,
+                    help: e.help.as_deref(),
+                    file: &e.file,
+                    line: lc.map(|x| x.0),
+                    column: lc.map(|x| x.1),
+                }
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
+    s.push('\n');
+    s
+}
+
+/// How the human report looks.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    /// Use colours.
+    pub color: bool,
+    /// Wrap at this many columns.
+    pub width: usize,
+}
+
+fn handler(style: HumanStyle) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+}
+
+/// A model error as a code frame with its help line.
+#[must_use]
+pub fn human_error(error: &ModelError, style: HumanStyle) -> String {
+    let mut out = String::new();
+    let report = ModelErrorReport::new(error.clone());
+    if handler(style).render_report(&mut out, &report).is_err() {
+        out = format!("error: {error}\n");
+    }
+    out
+}
+
+/// The human report of one model: each finding as a code frame, then the journeys.
+#[must_use]
+pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
+    let h = handler(style);
+    let named = NamedSource::new(model.file.clone(), Arc::clone(&model.source)).with_language("yaml");
+    let mut out = String::new();
+    for f in &report.findings {
+        let d = FindingDiagnostic { finding: f, src: named.clone() };
+        if h.render_report(&mut out, &d).is_err() {
+            out.push_str(&format!("{}:{}:{}: {} {}\n", f.file, f.line, f.column, f.rule, f.message));
+        }
+    }
+    out.push_str(&format!("{}: {}\n", report.file, report.name));
+    for j in &report.journeys {
+        let spofs = if j.broken {
+            "fails with nothing broken".to_owned()
+        } else if j.single_points_of_failure.is_empty() {
+            "no single point of failure".to_owned()
+        } else {
+            format!("single points of failure: {}", j.single_points_of_failure.join(", "))
+        };
+        out.push_str(&format!("  journey {} ({}): {spofs}\n", j.name, j.label));
+    }
+    out
+}
+
+/// The closing line: counts by severity.
+#[must_use]
+pub fn human_summary(reports: &[ModelReport]) -> String {
+    let s = Summary::of(reports);
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    format!(
+        "{} checked: {}, {}, {}\n",
+        plural(reports.len(), "model"),
+        plural(s.error, "error"),
+        plural(s.warning, "warning"),
+        plural(s.info, "info")
+    )
+}
+
+/// One line per finding: `file:line:col: severity rule message`.
+#[must_use]
+pub fn concise(reports: &[ModelReport]) -> String {
+    let mut out = String::new();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        out.push_str(&format!(
+            "{}:{}:{}: {} {} {}\n",
+            f.file,
+            f.line,
+            f.column,
+            f.severity.as_str(),
+            f.rule,
+            f.message
+        ));
+    }
+    out
+}
+
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    src: NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.rule))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let f = self.finding;
+        let mut text = String::new();
+        if !f.why.is_empty() {
+            text.push_str("why: ");
+            text.push_str(&f.why.join("\n     "));
+        }
+        if let Some(h) = &f.help {
+            if !text.is_empty() {
+                text.push_str("\nfix: ");
+            }
+            text.push_str(h);
+        }
+        if text.is_empty() { None } else { Some(Box::new(text)) }
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.finding;
+        let label = if f.journeys.is_empty() {
+            None
+        } else {
+            Some(format!("breaks {}", f.journeys.join(", ")))
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(label, f.span))))
+    }
+}
