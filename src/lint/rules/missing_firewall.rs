@@ -72,7 +72,7 @@ impl Rule for MissingFirewall {
         let mut reported_hosts = BTreeSet::new();
         for c in exposed {
             let comp = &model.components[c];
-            if matches!(comp.kind, Kind::Firewall | Kind::Client)
+            if matches!(comp.kind, Kind::Firewall | Kind::Client | Kind::VirtualIp)
                 || (comp.kind == Kind::Dns && comp.host.is_none())
             {
                 continue;
@@ -128,7 +128,12 @@ impl Rule for MissingFirewall {
                     };
                     cx.report(&Self::META, &element, span, format!("{what} is reachable from the internet with no firewall in front of it{via}"))
                         .help(format!("add a `firewall` component on {what} that admits only the public ports (e.g. `allow: [443]`), or route the client through a network firewall"));
-                    for &d in &databases {
+                    let listening: Vec<usize> = databases
+                        .iter()
+                        .copied()
+                        .filter(|&d| listens_on_network(cx, d))
+                        .collect();
+                    for d in listening {
                         let db = &model.components[d];
                         let ports = database_ports(cx, d);
                         let port = ports.first().map_or_else(String::new, |p| format!(" (port {p})"));
@@ -221,4 +226,19 @@ fn database_ports(cx: &LintContext<'_, '_>, d: usize) -> Vec<u16> {
         ports.push(default);
     }
     ports
+}
+
+/// Whether database `d` must listen on a network interface: something on another host (or on
+/// no host) connects to it, or one of its replicas runs elsewhere. A database only its own
+/// host talks to is usually bound to localhost.
+fn listens_on_network(cx: &LintContext<'_, '_>, d: usize) -> bool {
+    let g = cx.graph;
+    let model = g.model;
+    let host = model.components[d].host;
+    if host.is_none() {
+        return true;
+    }
+    let remote = |c: usize| model.components[c].host != host;
+    g.links_to(d).into_iter().any(|l| remote(model.links[l].from))
+        || g.replicas_of(d).into_iter().any(remote)
 }
