@@ -137,9 +137,14 @@ fn fix(
                 model.hosts[h].id,
                 on.join(", ")
             )
-        } else {
+        } else if critical.len() == 1 {
             format!(
                 "`{}` runs {}, itself a single point of failure: fix that and the host stops being one",
+                model.hosts[h].id, critical[0]
+            )
+        } else {
+            format!(
+                "`{}` runs {}, each itself a single point of failure: fix those and the host stops being one",
                 model.hosts[h].id,
                 critical.join(", ")
             )
@@ -156,7 +161,7 @@ fn fix(
                 Kind::Database if comp.role != Some(Role::Replica) => {
                     if g.replicas_of(c).is_empty() {
                         format!(
-                            "add a replica of `{}` on another host and set `failover: automatic` on it",
+                            "add a replica of `{0}` on another host and set `failover: automatic` on `{0}`",
                             comp.id
                         )
                     } else {

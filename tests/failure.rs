@@ -1,0 +1,402 @@
+//! The failure analysis on hand-checked cases, and against a brute-force oracle that fails each
+//! unit in turn and re-evaluates every journey.
+
+mod common;
+
+use archdoc::analysis::{Analysis, GateKind, JourneyGraph, journeys};
+use archdoc::graph::ArchGraph;
+use common::{findings, spofs};
+
+const SEED_HOSTS: &str = "
+hosts:
+  lb-host: {}
+  srv1: {}
+  srv2: {}
+";
+
+#[test]
+fn seed_design_spofs() {
+    let src = format!(
+        "name: t1\n{SEED_HOSTS}
+components:
+  user: {{ kind: client }}
+  dns: {{ kind: dns, records: [{{ name: www.example.com, target: lb }}] }}
+  lb: {{ kind: load_balancer, host: lb-host, pool: [web1, web2] }}
+  web1: {{ kind: web_server, host: srv1 }}
+  web2: {{ kind: web_server, host: srv2 }}
+  primary: {{ kind: database, host: srv1 }}
+  replica: {{ kind: database, host: srv2, replica_of: primary }}
+links:
+  - {{ from: user, to: lb }}
+  - {{ from: web1, to: primary }}
+  - {{ from: web1, to: replica }}
+  - {{ from: web2, to: primary }}
+  - {{ from: web2, to: replica }}
+"
+    );
+    assert_eq!(
+        spofs(&src),
+        ["all: lb-host, lb", "read: lb-host, lb", "write: lb-host, srv1, lb, primary"]
+    );
+}
+
+#[test]
+fn automatic_failover_removes_the_write_spof_but_manual_does_not() {
+    let base = |failover: &str| {
+        format!(
+            "name: t3\n{SEED_HOSTS}
+components:
+  user: {{ kind: client }}
+  lb: {{ kind: load_balancer, host: lb-host, pool: [app1, app2] }}
+  app1: {{ kind: app_server, host: srv1 }}
+  app2: {{ kind: app_server, host: srv2 }}
+  primary: {{ kind: database, host: srv1, failover: {failover} }}
+  replica: {{ kind: database, host: srv2, replica_of: primary }}
+links:
+  - {{ from: user, to: lb }}
+  - {{ from: app1, to: primary }}
+  - {{ from: app2, to: primary }}
+"
+        )
+    };
+    assert_eq!(spofs(&base("automatic"))[2], "write: lb-host, lb");
+    assert_eq!(spofs(&base("manual"))[2], "write: lb-host, srv1, lb, primary");
+    assert_eq!(spofs(&base("none"))[2], "write: lb-host, srv1, lb, primary");
+}
+
+#[test]
+fn two_replicas_on_one_host_are_not_redundant_against_it() {
+    // T6: the host is the single point of failure, neither app is.
+    let src = "name: t6
+hosts: { lb-host: {}, h: {} }
+components:
+  user: { kind: client }
+  lb: { kind: load_balancer, host: lb-host, pool: [app1, app2] }
+  app1: { kind: app_server, host: h }
+  app2: { kind: app_server, host: h }
+links: [{ from: user, to: lb }]
+";
+    assert_eq!(spofs(src), ["all: lb-host, h, lb"]);
+    let f = findings(src);
+    assert!(f.contains(&"error single-point-of-failure h [all]".to_owned()), "{f:?}");
+}
+
+#[test]
+fn all_of_dependencies_count_and_monitoring_is_not_on_the_path() {
+    // T8: articulation points would flag monitoring and miss db and cache.
+    let src = "name: t8
+hosts: { h1: {}, h2: {}, h3: {}, h4: {}, h5: {}, h6: {} }
+components:
+  user: { kind: client }
+  lb: { kind: load_balancer, host: h1, pool: [app] }
+  app: { kind: app_server, host: h2 }
+  db: { kind: database, host: h3 }
+  cache: { kind: cache, host: h4 }
+  monitoring: { kind: monitoring, host: h5, monitors: [lb, app, db, cache, metrics-db] }
+  metrics-db: { kind: other, host: h6 }
+links:
+  - { from: user, to: lb }
+  - { from: app, to: db }
+  - { from: app, to: cache }
+  - { from: monitoring, to: metrics-db }
+  - { from: app, to: monitoring, protocol: statsd }
+";
+    assert_eq!(
+        spofs(src),
+        [
+            "all: h1, h2, h4, lb, app, cache",
+            "read: h1, h2, h3, h4, lb, app, db, cache",
+            "write: h1, h2, h3, h4, lb, app, db, cache",
+        ],
+        "monitoring (h5) and what only monitoring uses (h6) are never single points of failure"
+    );
+}
+
+#[test]
+fn and_cycles_do_not_hang_and_are_reported() {
+    // T7a: app and consul need each other.
+    let src = "name: t7
+hosts: { h1: {}, h2: {} }
+components:
+  user: { kind: client }
+  app: { kind: app_server, host: h1 }
+  consul: { kind: other, host: h2 }
+links:
+  - { from: user, to: app }
+  - { from: app, to: consul }
+  - { from: consul, to: app }
+";
+    assert_eq!(spofs(src), ["all: h1, h2, app, consul"]);
+    assert!(findings(src).contains(&"warning dependency-cycle app".to_owned()));
+}
+
+#[test]
+fn virtual_ip_with_manual_failover_is_not_redundant() {
+    let model = |failover: &str| {
+        format!(
+            "name: vip
+hosts: {{ a: {{}}, b: {{}}, w1: {{}}, w2: {{}} }}
+components:
+  user: {{ kind: client }}
+  vip: {{ kind: virtual_ip, members: [lb1, lb2], failover: {failover} }}
+  lb1: {{ kind: load_balancer, host: a, pool: [web1, web2] }}
+  lb2: {{ kind: load_balancer, host: b, pool: [web1, web2] }}
+  web1: {{ kind: web_server, host: w1 }}
+  web2: {{ kind: web_server, host: w2 }}
+links: [{{ from: user, to: vip }}]
+"
+        )
+    };
+    assert_eq!(spofs(&model("automatic")), ["all: "]);
+    assert_eq!(spofs(&model("manual")), ["all: a, lb1"]);
+}
+
+#[test]
+fn active_passive_without_health_checks_never_promotes_the_standby() {
+    let model = |hc: &str| {
+        format!(
+            "name: ap
+hosts: {{ a: {{}}, w1: {{}}, w2: {{}} }}
+components:
+  user: {{ kind: client }}
+  lb: {{ kind: load_balancer, host: a, mode: active_passive, health_checks: {hc}, pool: [web1, web2] }}
+  web1: {{ kind: web_server, host: w1 }}
+  web2: {{ kind: web_server, host: w2 }}
+links: [{{ from: user, to: lb }}]
+"
+        )
+    };
+    assert_eq!(spofs(&model("true")), ["all: a, lb"]);
+    assert_eq!(spofs(&model("false")), ["all: a, w1, lb, web1"]);
+}
+
+#[test]
+fn failure_domains_and_dns() {
+    // Both web servers in one rack: the rack is a SPOF. A self-hosted DNS server is a unit;
+    // the client is not.
+    let src = "name: dom
+domains:
+  zone-a: { kind: zone }
+  rack-1: { kind: rack, parent: zone-a }
+hosts:
+  ns: {}
+  lbh: { domain: zone-a }
+  w1: { domain: rack-1 }
+  w2: { domain: rack-1 }
+components:
+  user: { kind: client }
+  dns: { kind: dns, host: ns, records: [{ name: example.com, target: lb }] }
+  lb: { kind: load_balancer, host: lbh, pool: [web1, web2] }
+  web1: { kind: web_server, host: w1 }
+  web2: { kind: web_server, host: w2 }
+links: [{ from: user, to: lb }]
+";
+    assert_eq!(spofs(src), ["all: zone-a, rack-1, ns, lbh, dns, lb"]);
+}
+
+#[test]
+fn optional_links_and_journey_scoped_links() {
+    let src = "name: opt
+hosts: { h1: {}, h2: {}, h3: {} }
+components:
+  user: { kind: client }
+  app: { kind: app_server, host: h1 }
+  cache: { kind: cache, host: h2 }
+  admin-api: { kind: other, host: h3 }
+links:
+  - { from: user, to: app }
+  - { from: app, to: cache, optional: true }
+  - { from: app, to: admin-api, journeys: [admin] }
+journeys:
+  browse: { data: none }
+  admin: { data: none }
+";
+    assert_eq!(spofs(src), ["browse: h1, app", "admin: h1, h3, app, admin-api"]);
+}
+
+#[test]
+fn an_app_wired_only_to_the_replica_cannot_write() {
+    // Server 2's app reaches only the replica: writes can only go through server 1, so
+    // server 1's components become single points of failure for writes.
+    let src = format!(
+        "name: half\n{SEED_HOSTS}
+components:
+  user: {{ kind: client }}
+  lb: {{ kind: load_balancer, host: lb-host, pool: [app1, app2] }}
+  app1: {{ kind: app_server, host: srv1 }}
+  app2: {{ kind: app_server, host: srv2 }}
+  primary: {{ kind: database, host: srv1 }}
+  replica: {{ kind: database, host: srv2, replica_of: primary }}
+links:
+  - {{ from: user, to: lb }}
+  - {{ from: app1, to: primary }}
+  - {{ from: app2, to: replica }}
+"
+    );
+    assert_eq!(spofs(&src)[2], "write: lb-host, srv1, lb, app1, primary");
+    assert_eq!(spofs(&src)[1], "read: lb-host, lb");
+}
+
+// ---- the brute-force oracle -------------------------------------------------------------
+
+/// Whether the journey's gate is up when exactly the units in `failed` have failed: the
+/// greatest fixed point of "up iff own event up, placement up, every group has an up
+/// alternative", computed by propagating failures from an all-up start.
+fn journey_up(jg: &JourneyGraph, failed: &[u32]) -> bool {
+    let n = jg.gates.len();
+    let mut up = vec![true; n];
+    for &f in failed {
+        up[f as usize] = false;
+    }
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !up[i] || !jg.reached[i] {
+                continue;
+            }
+            let g = &jg.gates[i];
+            let placed_down = g.placed.is_some_and(|p| !up[p as usize]);
+            let group_down = g.groups.iter().any(|grp| !grp.alts.iter().any(|&a| up[a as usize]));
+            if placed_down || group_down {
+                up[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    up[jg.root as usize]
+}
+
+/// A small deterministic random generator (xorshift), so the test needs no dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, pct: u64) -> bool {
+        self.next() % 100 < pct
+    }
+}
+
+/// A random but valid model: racks, hosts, balancers with pools, apps with links (some
+/// optional, some back edges that make cycles), databases with replicas and failover.
+fn random_model(rng: &mut Rng) -> String {
+    let racks = 1 + rng.below(3);
+    let hosts = 2 + rng.below(6);
+    let comps = 3 + rng.below(9);
+    let mut s = String::from("name: random\ndomains:\n");
+    for r in 0..racks {
+        s.push_str(&format!("  rack{r}: {{ kind: rack }}\n"));
+    }
+    s.push_str("hosts:\n");
+    for h in 0..hosts {
+        if rng.chance(60) {
+            s.push_str(&format!("  h{h}: {{ domain: rack{} }}\n", rng.below(racks)));
+        } else {
+            s.push_str(&format!("  h{h}: {{}}\n"));
+        }
+    }
+    s.push_str("components:\n  user: { kind: client }\n");
+    let mut kinds = Vec::new();
+    let mut dbs = Vec::new();
+    for c in 0..comps {
+        let kind = match rng.below(5) {
+            0 => "load_balancer",
+            1 => "database",
+            2 => "cache",
+            _ => "app_server",
+        };
+        kinds.push(kind);
+        let host = if rng.chance(85) { format!(", host: h{}", rng.below(hosts)) } else { String::new() };
+        let mut extra = String::new();
+        if kind == "load_balancer" && c + 1 < comps {
+            let mut pool: Vec<String> = Vec::new();
+            for m in (c + 1)..comps {
+                if rng.chance(50) && pool.len() < 3 {
+                    pool.push(format!("c{m}"));
+                }
+            }
+            if pool.is_empty() {
+                pool.push(format!("c{}", c + 1));
+            }
+            extra = format!(", pool: [{}]", pool.join(", "));
+            if rng.chance(20) {
+                extra.push_str(", mode: active_passive, health_checks: false");
+            }
+        }
+        let kind = if kind == "load_balancer" && extra.is_empty() { "app_server" } else { kind };
+        if kind == "database" {
+            if !dbs.is_empty() && rng.chance(50) {
+                let p: usize = dbs[rng.below(dbs.len())];
+                extra = format!(", replica_of: c{p}");
+            } else {
+                dbs.push(c);
+                if rng.chance(40) {
+                    extra = ", failover: automatic".to_owned();
+                }
+            }
+        }
+        s.push_str(&format!("  c{c}: {{ kind: {kind}{host}{extra} }}\n"));
+    }
+    s.push_str("links:\n  - { from: user, to: c0 }\n");
+    let mut seen = std::collections::HashSet::new();
+    for c in 0..comps {
+        for _ in 0..rng.below(3) {
+            let t = rng.below(comps);
+            let backwards = t <= c;
+            if t == c || (backwards && !rng.chance(25)) || !seen.insert((c, t)) {
+                continue;
+            }
+            if kinds[c] == "load_balancer" {
+                continue; // keep balancers' requirements to their pools
+            }
+            let opt = if rng.chance(15) { ", optional: true" } else { "" };
+            s.push_str(&format!("  - {{ from: c{c}, to: c{t}{opt} }}\n"));
+        }
+    }
+    s.push_str("journeys:\n  browse: { data: none }\n  read: { data: read }\n  write: { data: write }\n");
+    s
+}
+
+#[test]
+fn kill_sets_match_brute_force_single_failures() {
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut cyclic = 0;
+    for case in 0..400 {
+        let src = random_model(&mut rng);
+        let model = match archdoc::model::load_str(&src, "random.yaml", &Default::default()) {
+            Ok(m) => m,
+            Err(e) => panic!("case {case} did not load: {:?}\n{src}", e.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        };
+        let g = ArchGraph::new(&model);
+        let analysis = Analysis::new(&g);
+        for (j, jf) in analysis.journeys.iter().enumerate() {
+            let jg = journeys::compile(&g, j);
+            if !jf.cycles.is_empty() {
+                cyclic += 1;
+            }
+            let healthy = journey_up(&jg, &[]);
+            assert_eq!(!healthy, jf.broken, "case {case} journey {j}: broken mismatch\n{src}");
+            if !healthy {
+                continue;
+            }
+            let mut expected = Vec::new();
+            for (i, gate) in jg.gates.iter().enumerate() {
+                if gate.unit && matches!(gate.kind, GateKind::Graph(_)) && !journey_up(&jg, &[i as u32]) {
+                    expected.push(i);
+                }
+            }
+            let got: Vec<usize> = jf.spofs.iter().map(|n| n.index()).collect();
+            assert_eq!(got, expected, "case {case} journey {j}\n{src}");
+        }
+    }
+    assert!(cyclic > 20, "the generator should produce cycles ({cyclic})");
+}
