@@ -1,5 +1,6 @@
 //! The failure analysis on hand-checked cases, and against a brute-force oracle that fails each
 //! unit in turn and re-evaluates every journey.
+#![allow(clippy::needless_range_loop)] // the generator indexes several parallel vectors
 
 mod common;
 
@@ -36,7 +37,11 @@ links:
     );
     assert_eq!(
         spofs(&src),
-        ["all: lb-host, lb", "read: lb-host, lb", "write: lb-host, srv1, lb, primary"]
+        [
+            "all: lb-host, lb",
+            "read: lb-host, lb",
+            "write: lb-host, srv1, lb, primary"
+        ]
     );
 }
 
@@ -60,7 +65,10 @@ links:
         )
     };
     assert_eq!(spofs(&base("automatic"))[2], "write: lb-host, lb");
-    assert_eq!(spofs(&base("manual"))[2], "write: lb-host, srv1, lb, primary");
+    assert_eq!(
+        spofs(&base("manual"))[2],
+        "write: lb-host, srv1, lb, primary"
+    );
     assert_eq!(spofs(&base("none"))[2], "write: lb-host, srv1, lb, primary");
 }
 
@@ -78,7 +86,10 @@ links: [{ from: user, to: lb }]
 ";
     assert_eq!(spofs(src), ["all: lb-host, h, lb"]);
     let f = findings(src);
-    assert!(f.contains(&"error single-point-of-failure h [all]".to_owned()), "{f:?}");
+    assert!(
+        f.contains(&"error single-point-of-failure h [all]".to_owned()),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -211,7 +222,10 @@ journeys:
   browse: { data: none }
   admin: { data: none }
 ";
-    assert_eq!(spofs(src), ["browse: h1, app", "admin: h1, h3, app, admin-api"]);
+    assert_eq!(
+        spofs(src),
+        ["browse: h1, app", "admin: h1, h3, app, admin-api"]
+    );
 }
 
 #[test]
@@ -256,7 +270,10 @@ fn journey_up(jg: &JourneyGraph, failed: &[u32]) -> bool {
             }
             let g = &jg.gates[i];
             let placed_down = g.placed.is_some_and(|p| !up[p as usize]);
-            let group_down = g.groups.iter().any(|grp| !grp.alts.iter().any(|&a| up[a as usize]));
+            let group_down = g
+                .groups
+                .iter()
+                .any(|grp| !grp.alts.iter().any(|&a| up[a as usize]));
             if placed_down || group_down {
                 up[i] = false;
                 changed = true;
@@ -315,7 +332,11 @@ fn random_model(rng: &mut Rng) -> String {
             _ => "app_server",
         };
         kinds.push(kind);
-        let host = if rng.chance(85) { format!(", host: h{}", rng.below(hosts)) } else { String::new() };
+        let host = if rng.chance(85) {
+            format!(", host: h{}", rng.below(hosts))
+        } else {
+            String::new()
+        };
         let mut extra = String::new();
         if kind == "load_balancer" && c + 1 < comps {
             let mut pool: Vec<String> = Vec::new();
@@ -332,7 +353,11 @@ fn random_model(rng: &mut Rng) -> String {
                 extra.push_str(", mode: active_passive, health_checks: false");
             }
         }
-        let kind = if kind == "load_balancer" && extra.is_empty() { "app_server" } else { kind };
+        let kind = if kind == "load_balancer" && extra.is_empty() {
+            "app_server"
+        } else {
+            kind
+        };
         if kind == "database" {
             if !dbs.is_empty() && rng.chance(50) {
                 let p: usize = dbs[rng.below(dbs.len())];
@@ -358,11 +383,17 @@ fn random_model(rng: &mut Rng) -> String {
             if kinds[c] == "load_balancer" {
                 continue; // keep balancers' requirements to their pools
             }
-            let opt = if rng.chance(15) { ", optional: true" } else { "" };
+            let opt = if rng.chance(15) {
+                ", optional: true"
+            } else {
+                ""
+            };
             s.push_str(&format!("  - {{ from: c{c}, to: c{t}{opt} }}\n"));
         }
     }
-    s.push_str("journeys:\n  browse: { data: none }\n  read: { data: read }\n  write: { data: write }\n");
+    s.push_str(
+        "journeys:\n  browse: { data: none }\n  read: { data: read }\n  write: { data: write }\n",
+    );
     s
 }
 
@@ -374,7 +405,10 @@ fn kill_sets_match_brute_force_single_failures() {
         let src = random_model(&mut rng);
         let model = match archdoc::model::load_str(&src, "random.yaml", &Default::default()) {
             Ok(m) => m,
-            Err(e) => panic!("case {case} did not load: {:?}\n{src}", e.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            Err(e) => panic!(
+                "case {case} did not load: {:?}\n{src}",
+                e.iter().map(ToString::to_string).collect::<Vec<_>>()
+            ),
         };
         let g = ArchGraph::new(&model);
         let analysis = Analysis::new(&g);
@@ -384,13 +418,19 @@ fn kill_sets_match_brute_force_single_failures() {
                 cyclic += 1;
             }
             let healthy = journey_up(&jg, &[]);
-            assert_eq!(!healthy, jf.broken, "case {case} journey {j}: broken mismatch\n{src}");
+            assert_eq!(
+                !healthy, jf.broken,
+                "case {case} journey {j}: broken mismatch\n{src}"
+            );
             if !healthy {
                 continue;
             }
             let mut expected = Vec::new();
             for (i, gate) in jg.gates.iter().enumerate() {
-                if gate.unit && matches!(gate.kind, GateKind::Graph(_)) && !journey_up(&jg, &[i as u32]) {
+                if gate.unit
+                    && matches!(gate.kind, GateKind::Graph(_))
+                    && !journey_up(&jg, &[i as u32])
+                {
                     expected.push(i);
                 }
             }
@@ -398,5 +438,8 @@ fn kill_sets_match_brute_force_single_failures() {
             assert_eq!(got, expected, "case {case} journey {j}\n{src}");
         }
     }
-    assert!(cyclic > 20, "the generator should produce cycles ({cyclic})");
+    assert!(
+        cyclic > 20,
+        "the generator should produce cycles ({cyclic})"
+    );
 }

@@ -7,8 +7,12 @@ use archdoc::model::{Limits, load_file};
 use archdoc::report::ModelReport;
 
 fn check(path: &str) -> ModelReport {
-    let m = load_file(std::path::Path::new(path), path, &Limits::default())
-        .unwrap_or_else(|e| panic!("{path}: {:?}", e.iter().map(ToString::to_string).collect::<Vec<_>>()));
+    let m = load_file(std::path::Path::new(path), path, &Limits::default()).unwrap_or_else(|e| {
+        panic!(
+            "{path}: {:?}",
+            e.iter().map(ToString::to_string).collect::<Vec<_>>()
+        )
+    });
     ModelReport::check(&m)
 }
 
@@ -28,7 +32,13 @@ fn foobar_is_judged_like_the_seed_review() {
         ]
     );
     let spof = r.findings.iter().find(|f| f.element == "server-1").unwrap();
-    assert!(spof.why.iter().any(|s| s.contains("mysql-primary` runs on `server-1`")), "{:?}", spof.why);
+    assert!(
+        spof.why
+            .iter()
+            .any(|s| s.contains("mysql-primary` runs on `server-1`")),
+        "{:?}",
+        spof.why
+    );
     assert!(spof.line == 16 && spof.column == 3);
 }
 
@@ -70,7 +80,11 @@ fn secured_and_monitored_keeps_the_spofs_and_plain_hops_behind_tls() {
 fn scale_up_is_clean() {
     let r = check("models/scale-up.yaml");
     assert_eq!(common::summarize(&r), Vec::<String>::new());
-    assert!(r.journeys.iter().all(|j| j.single_points_of_failure.is_empty() && !j.broken));
+    assert!(
+        r.journeys
+            .iter()
+            .all(|j| j.single_points_of_failure.is_empty() && !j.broken)
+    );
 }
 
 #[test]
@@ -96,11 +110,88 @@ fn fingerprints_survive_moving_lines() {
     let moved = format!("# a comment\n# another\n{src}");
     let fp = |s: &str| {
         let m = archdoc::model::load_str(s, "models/foobar.yaml", &Limits::default()).unwrap();
-        ModelReport::check(&m).findings.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>()
+        ModelReport::check(&m)
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.clone())
+            .collect::<Vec<_>>()
     };
     assert_eq!(fp(&src), fp(&moved));
     let mut unique = fp(&src);
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), fp(&src).len(), "fingerprints must be unique");
+}
+
+/// The schema published by `archdoc schema` lists exactly the fields the loader accepts: every
+/// field of every section is probed with an unknown key and the loader's list of allowed keys
+/// is compared with the schema's.
+#[test]
+fn schema_matches_the_loader() {
+    let schema: serde_json::Value = serde_json::from_str(archdoc::model::schema_json()).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    };
+    let probes = [
+        ("", "name: x\ncomponents: {a: {kind: other}}\nzzz: 1\n"),
+        (
+            "domain",
+            "name: x\ndomains: {d: {kind: rack, zzz: 1}}\ncomponents: {a: {kind: other}}\n",
+        ),
+        (
+            "host",
+            "name: x\nhosts: {h: {zzz: 1}}\ncomponents: {a: {kind: other}}\n",
+        ),
+        (
+            "component",
+            "name: x\ncomponents: {a: {kind: other, zzz: 1}}\n",
+        ),
+        (
+            "endpoint",
+            "name: x\ncomponents: {a: {kind: other, pool: [b], backend: {zzz: 1}}, b: {kind: other}}\n",
+        ),
+        (
+            "record",
+            "name: x\ncomponents: {a: {kind: dns, records: [{name: n, target: a, zzz: 1}]}}\n",
+        ),
+        (
+            "link",
+            "name: x\ncomponents: {a: {kind: other}}\nlinks: [{from: a, to: a, zzz: 1}]\n",
+        ),
+        (
+            "journey",
+            "name: x\ncomponents: {a: {kind: other}}\njourneys: {j: {zzz: 1}}\n",
+        ),
+    ];
+    for (def, src) in probes {
+        let errs = archdoc::model::load_str(src, "p.yaml", &Limits::default()).unwrap_err();
+        let help = errs[0].help.clone().unwrap_or_default();
+        let list = help
+            .split("allowed here: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{def}: {help}"));
+        let mut accepted: Vec<String> = list
+            .trim_end_matches(')')
+            .split(", ")
+            .map(str::to_owned)
+            .collect();
+        accepted.sort();
+        let node = if def.is_empty() {
+            schema.clone()
+        } else {
+            schema["$defs"][def].clone()
+        };
+        assert_eq!(
+            keys(&node),
+            accepted,
+            "schema and loader disagree on `{def}`"
+        );
+    }
 }

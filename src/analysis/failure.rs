@@ -260,7 +260,12 @@ impl JourneyFailures {
             if let Some(p) = gate.placed
                 && self.kill_of(p).is_some_and(|k| k.contains(u))
             {
-                steps.push(format!("`{}` {} `{}`", self.name(g, cur), placed_verb(g, cur), self.name(g, p)));
+                steps.push(format!(
+                    "`{}` {} `{}`",
+                    self.name(g, cur),
+                    placed_verb(g, cur),
+                    self.name(g, p)
+                ));
                 cur = p;
                 continue;
             }
@@ -293,7 +298,10 @@ impl JourneyFailures {
                             next = None;
                         }
                         None => {
-                            steps.push(format!("{head}; losing `{}` takes down every one of them", self.name(g, u)));
+                            steps.push(format!(
+                                "{head}; losing `{}` takes down every one of them",
+                                self.name(g, u)
+                            ));
                             next = None;
                         }
                     }
@@ -318,7 +326,9 @@ impl JourneyFailures {
         for &a in alts {
             inter = intersect(&inter, self.kill_of(a)?);
         }
-        let Kill::Set(common) = inter else { return None };
+        let Kill::Set(common) = inter else {
+            return None;
+        };
         common
             .into_iter()
             .filter(|&c| {
@@ -338,7 +348,11 @@ impl JourneyFailures {
     }
 
     fn names(&self, g: &ArchGraph<'_>, gates: &[GateId]) -> String {
-        let mut v: Vec<String> = gates.iter().take(4).map(|&a| format!("`{}`", self.name(g, a))).collect();
+        let mut v: Vec<String> = gates
+            .iter()
+            .take(4)
+            .map(|&a| format!("`{}`", self.name(g, a)))
+            .collect();
         if gates.len() > 4 {
             v.push(format!("{} more", gates.len() - 4));
         }
@@ -367,7 +381,9 @@ impl JourneyFailures {
             Reason::Pool(c) => {
                 let comp = &model.components[*c];
                 if comp.pool.len() > 1 {
-                    format!("`{me}` sends everything to `{them}`: its standby never takes over (active-passive without health checks)")
+                    format!(
+                        "`{me}` sends everything to `{them}`: its standby never takes over (active-passive without health checks)"
+                    )
                 } else {
                     format!("`{me}` sends every request to `{them}`, the only member of its pool")
                 }
@@ -375,7 +391,10 @@ impl JourneyFailures {
             Reason::Members(c) => {
                 let comp = &model.components[*c];
                 if comp.members.len() > 1 {
-                    format!("`{me}` stays on `{them}`: failover is `{}`, so no other member takes the address", failover_word(comp.failover))
+                    format!(
+                        "`{me}` stays on `{them}`: failover is `{}`, so no other member takes the address",
+                        failover_word(comp.failover)
+                    )
                 } else {
                     format!("`{me}` can only be held by `{them}`")
                 }

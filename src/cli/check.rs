@@ -1,6 +1,5 @@
 //! `archdoc check`: load models, lint them, report.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -9,7 +8,7 @@ use archdoc::lint::Severity;
 use archdoc::model::{Limits, ModelError, load_file};
 use archdoc::report::{self, HumanStyle, ModelReport};
 
-use super::{EXIT_TROUBLE, use_color};
+use super::{EXIT_TROUBLE, err, out, use_color};
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
@@ -62,24 +61,31 @@ pub(crate) fn display_path(p: &Path) -> String {
 
 /// The model files named by the arguments: files as given, directories searched for `.yaml`
 /// and `.yml` files (sorted, skipping `archdoc.yaml` configuration files).
-pub(crate) fn collect_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ModelError> {
+pub(crate) fn collect_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Box<ModelError>> {
     let default = [PathBuf::from("models")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut out = Vec::new();
     for p in paths {
         let name = display_path(p);
-        let meta = std::fs::metadata(p)
-            .map_err(|e| ModelError::file("model::io", &name, format!("cannot read `{name}`: {e}")))?;
+        let meta = std::fs::metadata(p).map_err(|e| {
+            ModelError::file("model::io", &name, format!("cannot read `{name}`: {e}"))
+        })?;
         if meta.is_dir() {
             let before = out.len();
             walk(p, &mut out, 0);
             if out.len() == before {
-                return Err(ModelError::file(
-                    "model::no-models",
-                    &name,
-                    format!("no model files (`*.yaml`, `*.yml`) in `{name}`"),
-                )
-                .with_help("pass a model file, or a directory that holds models"));
+                return Err(Box::new(
+                    ModelError::file(
+                        "model::no-models",
+                        &name,
+                        format!("no model files (`*.yaml`, `*.yml`) in `{name}`"),
+                    )
+                    .with_help("pass a model file, or a directory that holds models"),
+                ));
             }
         } else {
             out.push(p.clone());
@@ -92,11 +98,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     if depth > 16 {
         return;
     }
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for e in entries {
-        let Ok(meta) = std::fs::symlink_metadata(&e) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&e) else {
+            continue;
+        };
         if meta.is_dir() {
             walk(&e, out, depth + 1);
         } else if meta.is_file() {
@@ -117,9 +127,15 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         Ok(f) => f,
         Err(e) => {
             if args.format == Format::Json {
-                print!("{}", report::json(&[], std::slice::from_ref(&e)));
+                out(&report::json(&[], std::slice::from_ref(e.as_ref())));
             }
-            eprint!("{}", report::human_error(&e, HumanStyle { color: stderr_color, width: 100 }));
+            err(&report::human_error(
+                &e,
+                HumanStyle {
+                    color: stderr_color,
+                    width: 100,
+                },
+            ));
             return EXIT_TROUBLE;
         }
     };
@@ -136,9 +152,11 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             Err(errs) => errors.extend(errs),
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let style = HumanStyle { color: stdout_color, width: 100 };
-    let out = match args.format {
+    let style = HumanStyle {
+        color: stdout_color,
+        width: 100,
+    };
+    let text = match args.format {
         Format::Json => report::json(&reports, &errors),
         Format::Concise => {
             let mut s = report::concise(&reports);
@@ -152,16 +170,20 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             for (r, m) in reports.iter().zip(&models) {
                 s.push_str(&report::human(r, m, style));
             }
-            s.push_str(&report::human_summary(&reports));
+            if !reports.is_empty() {
+                s.push_str(&report::human_summary(&reports));
+            }
             s
         }
     };
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    out(&text);
     if !errors.is_empty() {
-        let estyle = HumanStyle { color: stderr_color, width: 100 };
+        let estyle = HumanStyle {
+            color: stderr_color,
+            width: 100,
+        };
         for e in &errors {
-            eprint!("{}", report::human_error(e, estyle));
+            err(&report::human_error(e, estyle));
         }
         return EXIT_TROUBLE;
     }

@@ -6,7 +6,6 @@
 mod check;
 mod rule;
 
-
 use clap::{Parser, Subcommand};
 
 /// Describe web infrastructure once, as a YAML model; lint it, draw it, document it.
@@ -43,11 +42,25 @@ pub(crate) fn run() -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Schema => {
-            print!("{}", archdoc::model::schema_json());
+            out(archdoc::model::schema_json());
             0
         }
         Command::Rule(args) => rule::run(&args),
     }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`archdoc check | head` must not panic).
+pub(crate) fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}
+
+/// Writes to stderr, ignoring a closed pipe.
+pub(crate) fn err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Whether to colour output written to stdout/stderr.

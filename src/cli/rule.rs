@@ -4,7 +4,7 @@ use clap::Args;
 
 use archdoc::lint::registry;
 
-use super::EXIT_TROUBLE;
+use super::{EXIT_TROUBLE, err, out};
 
 #[derive(Debug, Args)]
 pub(crate) struct RuleArgs {
@@ -19,13 +19,13 @@ pub(crate) fn run(args: &RuleArgs) -> u8 {
     if args.list || args.name.is_none() {
         for r in registry::ALL {
             let m = r.meta();
-            println!(
-                "{:<28} {:<14} {:<8} {}",
+            out(&format!(
+                "{:<28} {:<14} {:<8} {}\n",
                 m.id,
                 m.category.as_str(),
                 m.default_severity.as_str(),
                 m.summary()
-            );
+            ));
         }
         return 0;
     }
@@ -33,13 +33,13 @@ pub(crate) fn run(args: &RuleArgs) -> u8 {
     match registry::find(name) {
         Some(r) => {
             let m = r.meta();
-            println!("# {}\n", m.id);
-            println!(
-                "Category: {}. Default severity: {}.\n",
+            out(&format!(
+                "# {}\n\nCategory: {}. Default severity: {}.\n\n{}",
+                m.id,
                 m.category.as_str(),
-                m.default_severity.as_str()
-            );
-            print!("{}", m.docs);
+                m.default_severity.as_str(),
+                m.markdown()
+            ));
             0
         }
         None => {
@@ -47,7 +47,9 @@ pub(crate) fn run(args: &RuleArgs) -> u8 {
             let hint = archdoc::model::suggest::did_you_mean(name, ids)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            eprintln!("error: no rule named `{name}`{hint}; `archdoc rule --list` lists them");
+            err(&format!(
+                "error: no rule named `{name}`{hint}; `archdoc rule --list` lists them\n"
+            ));
             EXIT_TROUBLE
         }
     }

@@ -88,8 +88,7 @@ impl<'m> ArchGraph<'m> {
         };
         for (i, d) in model.domains.iter().enumerate() {
             if let Some(p) = d.parent {
-                g.graph
-                    .add_edge(g.domain(i), g.domain(p), Edge::InDomain);
+                g.graph.add_edge(g.domain(i), g.domain(p), Edge::InDomain);
             }
         }
         for (i, h) in model.hosts.iter().enumerate() {

@@ -55,18 +55,32 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The first sentence of the "What it does" section.
+    /// The documentation as Markdown (the doc comment without its leading spaces).
     #[must_use]
-    pub fn summary(&self) -> &'static str {
-        let body = self
-            .docs
+    pub fn markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first sentence of the "What it does" section, on one line.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let md = self.markdown();
+        let body = md
             .split("## What it does")
             .nth(1)
-            .unwrap_or(self.docs)
+            .unwrap_or(&md)
             .trim_start();
         let para = body.split("\n\n").next().unwrap_or("");
-        let line_end = para.find("\n#").unwrap_or(para.len());
-        para[..line_end].trim()
+        let joined = para.split_whitespace().collect::<Vec<_>>().join(" ");
+        match joined.find(". ") {
+            Some(i) => joined[..=i].to_owned(),
+            None => joined,
+        }
     }
 }
 

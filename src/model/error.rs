@@ -106,10 +106,25 @@ impl ModelErrorReport {
     /// Wraps an error for rendering.
     #[must_use]
     pub fn new(error: ModelError) -> Self {
-        let named = error
-            .source
-            .as_ref()
-            .map(|s| NamedSource::new(error.file.clone(), Arc::clone(s)).with_language("yaml"));
+        // A code frame of a giant line (a 10 MB string) would bury the message: show the
+        // position in the message instead.
+        let line_too_long = match (&error.source, error.span) {
+            (Some(src), Some(span)) => {
+                let at = super::span::floor_char_boundary(src, span.offset.min(src.len()));
+                let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+                let end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+                end - start > 1000
+            }
+            _ => false,
+        };
+        let named = if line_too_long {
+            None
+        } else {
+            error
+                .source
+                .as_ref()
+                .map(|s| NamedSource::new(error.file.clone(), Arc::clone(s)).with_language("yaml"))
+        };
         Self { error, named }
     }
 }
@@ -119,7 +134,7 @@ impl fmt::Display for ModelErrorReport {
         if self.named.is_some() {
             f.write_str(&self.error.message)
         } else {
-            write!(f, "{}: {}", self.error.file, self.error.message)
+            write!(f, "{}", self.error)
         }
     }
 }
@@ -142,9 +157,8 @@ impl Diagnostic for ModelErrorReport {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.error.span?;
         self.named.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            self.error.label.clone(),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(self.error.label.clone(), span),
+        )))
     }
 }

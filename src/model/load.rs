@@ -17,8 +17,8 @@ use super::schema::{
 use super::span::Span;
 use super::suggest::did_you_mean;
 use super::{
-    Component, Domain, ElementRef, Endpoint, Host, Journey, Link, LinkOrigin, Model,
-    MonitorTarget, Record,
+    Component, Domain, ElementRef, Endpoint, Host, Journey, Link, LinkOrigin, Model, MonitorTarget,
+    Record,
 };
 
 /// Bounds on what a model file may contain, so that hostile input fails fast.
@@ -57,7 +57,11 @@ impl Default for Limits {
 /// Every problem found, each pointing at the file (and, when it has one, the place in it).
 pub fn load_file(path: &Path, display: &str, limits: &Limits) -> Result<Model, Vec<ModelError>> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        vec![ModelError::file("model::io", display, format!("cannot read `{display}`: {e}"))]
+        vec![ModelError::file(
+            "model::io",
+            display,
+            format!("cannot read `{display}`: {e}"),
+        )]
     })?;
     if meta.is_dir() {
         return Err(vec![
@@ -73,7 +77,11 @@ pub fn load_file(path: &Path, display: &str, limits: &Limits) -> Result<Model, V
         return Err(vec![too_large(display, meta.len(), limits)]);
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        vec![ModelError::file("model::io", display, format!("cannot read `{display}`: {e}"))]
+        vec![ModelError::file(
+            "model::io",
+            display,
+            format!("cannot read `{display}`: {e}"),
+        )]
     })?;
     load_bytes(&bytes, display, limits)
 }
@@ -146,8 +154,9 @@ pub fn load_str(text: &str, display: &str, limits: &Limits) -> Result<Model, Vec
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---")
     {
         return Err(vec![
-            ModelError::file("model::empty", display, format!("`{display}` is empty"))
-                .with_help("a model needs at least `name:` and `components:`; see `archdoc schema`"),
+            ModelError::file("model::empty", display, "the model file is empty").with_help(
+                "a model needs at least `name:` and `components:`; see `archdoc schema`",
+            ),
         ]);
     }
     let options = serde_saphyr::options! {
@@ -157,6 +166,7 @@ pub fn load_str(text: &str, display: &str, limits: &Limits) -> Result<Model, Vec
             max_events: limits.max_nodes.saturating_mul(2),
             max_aliases: 10_000,
             max_anchors: 10_000,
+            simple_key_max_lookahead: 8192,
         },
     };
     let raw: RawModel = match serde_saphyr::from_str_with_options(text, options) {
@@ -273,7 +283,9 @@ fn explain_parse_message(msg: &str) -> (String, Option<String>, &'static str) {
     if msg.starts_with("expected mapping start") || msg.contains("expected struct") {
         return (
             "expected a mapping (`key: value` lines) here".to_owned(),
-            Some("check the indentation and that each field is written as `field: value`".to_owned()),
+            Some(
+                "check the indentation and that each field is written as `field: value`".to_owned(),
+            ),
             "model::wrong-type",
         );
     }
@@ -287,7 +299,10 @@ fn explain_parse_message(msg: &str) -> (String, Option<String>, &'static str) {
     if msg.starts_with("invalid ") || msg.starts_with("expected ") {
         return (
             msg.to_owned(),
-            Some("this value has the wrong type; see `archdoc schema` for each field's type".to_owned()),
+            Some(
+                "this value has the wrong type; see `archdoc schema` for each field's type"
+                    .to_owned(),
+            ),
             "model::wrong-type",
         );
     }
@@ -322,7 +337,13 @@ impl<'a> Resolver<'a> {
         Span::of(s, self.src)
     }
 
-    fn err(&mut self, code: &'static str, span: Span, msg: impl Into<String>, help: impl Into<String>) {
+    fn err(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let e = ModelError::at(code, self.file, self.src, span, msg).with_help(help);
         self.errors.push(e);
     }
@@ -333,7 +354,10 @@ impl<'a> Resolver<'a> {
             self.err(
                 "model::too-long",
                 Span::new(span.offset, 0),
-                format!("{what} is {} bytes long, more than the {max} allowed", s.value.len()),
+                format!(
+                    "{what} is {} bytes long, more than the {max} allowed",
+                    s.value.len()
+                ),
                 "shorten it; long prose belongs in `description:` or in the docs site",
             );
             return String::new();
@@ -355,21 +379,31 @@ impl<'a> Resolver<'a> {
         let id = &key.value;
         let span = self.span(key);
         if id.is_empty() {
-            self.err("model::bad-id", span, format!("empty {what} id"), "give it a short name such as `web-1`");
+            self.err(
+                "model::bad-id",
+                span,
+                format!("empty {what} id"),
+                "give it a short name such as `web-1`",
+            );
             return false;
         }
         if id.chars().count() > self.limits.max_id_chars {
             self.err(
                 "model::bad-id",
                 Span::new(span.offset, 0),
-                format!("{what} id is {} characters long, more than the {} allowed", id.chars().count(), self.limits.max_id_chars),
+                format!(
+                    "{what} id is {} characters long, more than the {} allowed",
+                    id.chars().count(),
+                    self.limits.max_id_chars
+                ),
                 "use a short id and put the long name in `label:`",
             );
             return false;
         }
-        let ok = id.chars().enumerate().all(|(i, c)| {
-            c.is_alphanumeric() || (i > 0 && matches!(c, '-' | '_' | '.'))
-        });
+        let ok = id
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_alphanumeric() || (i > 0 && matches!(c, '-' | '_' | '.')));
         if !ok {
             self.err(
                 "model::bad-id",
@@ -439,7 +473,11 @@ impl<'a> Resolver<'a> {
                 let nouns: Vec<&str> = allowed.iter().map(|s| s.section()).collect();
                 let help = match did_you_mean(&r.value, sorted.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("declare `{}` under `{}:` or fix the spelling", r.value, nouns.join("`/`")),
+                    None => format!(
+                        "declare `{}` under `{}:` or fix the spelling",
+                        r.value,
+                        nouns.join("`/`")
+                    ),
                 };
                 self.err(
                     "model::unknown-reference",
@@ -465,8 +503,13 @@ impl<'a> Resolver<'a> {
             let max = self.limits.max_string_bytes;
             self.check_string(&raw.name, "the name", max)
         };
-        if name.trim().is_empty() {
-            self.err("model::empty", name_span, "the system's `name` is empty", "write the system's name, e.g. `name: www.foobar.com`");
+        if name.trim().is_empty() && raw.name.value.len() <= self.limits.max_string_bytes {
+            self.err(
+                "model::empty",
+                name_span,
+                "the system's `name` is empty",
+                "write the system's name, e.g. `name: www.foobar.com`",
+            );
         }
         let description = self.opt_description(raw.description.as_ref());
         let slo = match &raw.slo {
@@ -524,14 +567,28 @@ impl<'a> Resolver<'a> {
         let mut journeys = Vec::new();
         let has_db = components.iter().any(|c| c.kind == Kind::Database);
         if raw.journeys.is_empty() {
-            journeys.push(derived_journey("all", "Every request", DataAccess::None, name_span));
+            journeys.push(derived_journey(
+                "all",
+                "Every request",
+                DataAccess::None,
+                name_span,
+            ));
             if has_db {
                 journeys.push(derived_journey("read", "Read", DataAccess::Read, name_span));
-                journeys.push(derived_journey("write", "Write", DataAccess::Write, name_span));
+                journeys.push(derived_journey(
+                    "write",
+                    "Write",
+                    DataAccess::Write,
+                    name_span,
+                ));
             }
         } else {
             for (key, j) in &raw.journeys {
-                let entry = j.value.entry.as_ref().and_then(|e| self.component_ref(e, "journey entry"));
+                let entry = j
+                    .value
+                    .entry
+                    .as_ref()
+                    .and_then(|e| self.component_ref(e, "journey entry"));
                 if let (Some(e), Some(raw_e)) = (entry, j.value.entry.as_ref())
                     && matches!(components[e].kind, Kind::Monitoring | Kind::AppFiles)
                 {
@@ -539,14 +596,22 @@ impl<'a> Resolver<'a> {
                     self.err(
                         "model::bad-value",
                         span,
-                        format!("`{}` is {} and cannot be where a journey enters", components[e].id, article(components[e].kind)),
+                        format!(
+                            "`{}` is {} and cannot be where a journey enters",
+                            components[e].id,
+                            article(components[e].kind)
+                        ),
                         "name the client, or the first component requests reach",
                     );
                 }
                 let label = self.opt_string(j.value.label.as_ref(), "the label");
                 let description = self.opt_description(j.value.description.as_ref());
                 let data = j.value.data.as_ref().map_or(
-                    if has_db { DataAccess::Read } else { DataAccess::None },
+                    if has_db {
+                        DataAccess::Read
+                    } else {
+                        DataAccess::None
+                    },
                     |d| d.value,
                 );
                 journeys.push(Journey {
@@ -694,7 +759,11 @@ impl<'a> Resolver<'a> {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn resolve_component(&mut self, key: &Spanned<String>, comp: &Spanned<RawComponent>) -> Component {
+    fn resolve_component(
+        &mut self,
+        key: &Spanned<String>,
+        comp: &Spanned<RawComponent>,
+    ) -> Component {
         let c = &comp.value;
         let kind = c.kind.value;
         let id = key.value.clone();
@@ -725,10 +794,13 @@ impl<'a> Resolver<'a> {
         field!("certificate", c.certificate);
         field!("software", c.software);
 
-        let host = c.host.as_ref().and_then(|h| match self.reference(h, "host", &[Sort::Host]) {
-            Some(ElementRef::Host(i)) => Some(i),
-            _ => None,
-        });
+        let host = c
+            .host
+            .as_ref()
+            .and_then(|h| match self.reference(h, "host", &[Sort::Host]) {
+                Some(ElementRef::Host(i)) => Some(i),
+                _ => None,
+            });
         if kind == Kind::Client
             && let Some(h) = &c.host
         {
@@ -777,9 +849,19 @@ impl<'a> Resolver<'a> {
                 if let Some(mi) = self.component_ref(m, "pool member") {
                     let span = self.span(m);
                     if m.value == id {
-                        self.err("model::bad-reference", span, format!("`{id}` lists itself in its own pool"), "a pool lists the components requests are sent on to");
+                        self.err(
+                            "model::bad-reference",
+                            span,
+                            format!("`{id}` lists itself in its own pool"),
+                            "a pool lists the components requests are sent on to",
+                        );
                     } else if !seen.insert(mi) {
-                        self.err("model::duplicate-reference", span, format!("`{}` is listed twice in the pool of `{id}`", m.value), "list each member once");
+                        self.err(
+                            "model::duplicate-reference",
+                            span,
+                            format!("`{}` is listed twice in the pool of `{id}`", m.value),
+                            "list each member once",
+                        );
                     } else {
                         pool.push(mi);
                     }
@@ -804,7 +886,12 @@ impl<'a> Resolver<'a> {
         }
         let backend = c.backend.as_ref().map_or_else(Endpoint::default, |b| {
             let protocol = self.opt_string(b.value.protocol.as_ref(), "the protocol");
-            self.endpoint(protocol, b.value.port.as_ref().map(|p| p.value), b.value.tls.as_ref(), b.value.protocol.as_ref())
+            self.endpoint(
+                protocol,
+                b.value.port.as_ref().map(|p| p.value),
+                b.value.tls.as_ref(),
+                b.value.protocol.as_ref(),
+            )
         });
 
         // Virtual IP members.
@@ -813,7 +900,12 @@ impl<'a> Resolver<'a> {
             if kind == Kind::VirtualIp {
                 if ms.value.is_empty() {
                     let span = self.field_or_key(ms, key);
-                    self.err("model::empty-pool", span, format!("virtual IP `{id}` has no members"), "list the components that can hold the address, active one first");
+                    self.err(
+                        "model::empty-pool",
+                        span,
+                        format!("virtual IP `{id}` has no members"),
+                        "list the components that can hold the address, active one first",
+                    );
                 }
                 let mut seen = HashSet::new();
                 for m in &ms.value {
@@ -822,7 +914,12 @@ impl<'a> Resolver<'a> {
                             members.push(mi);
                         } else {
                             let span = self.span(m);
-                            self.err("model::duplicate-reference", span, format!("`{}` is listed twice", m.value), "list each member once");
+                            self.err(
+                                "model::duplicate-reference",
+                                span,
+                                format!("`{}` is listed twice", m.value),
+                                "list each member once",
+                            );
                         }
                     }
                 }
@@ -839,7 +936,9 @@ impl<'a> Resolver<'a> {
         let role = c.role.as_ref().map(|r| r.value);
         if let Some(r) = &c.role {
             let ok = match kind {
-                Kind::Database => matches!(r.value, Role::Primary | Role::Replica | Role::Standalone),
+                Kind::Database => {
+                    matches!(r.value, Role::Primary | Role::Replica | Role::Standalone)
+                }
                 Kind::Monitoring => matches!(r.value, Role::Server | Role::Agent),
                 _ => false,
             };
@@ -850,7 +949,12 @@ impl<'a> Resolver<'a> {
                     Kind::Monitoring => "a monitoring component is a `server` or an `agent`",
                     _ => "only databases and monitoring components have a role",
                 };
-                self.err("model::bad-value", span, format!("this role does not fit {}", article(kind)), help);
+                self.err(
+                    "model::bad-value",
+                    span,
+                    format!("this role does not fit {}", article(kind)),
+                    help,
+                );
             }
         }
         let replica_of = c.replica_of.as_ref().and_then(|r| {
@@ -861,25 +965,50 @@ impl<'a> Resolver<'a> {
             && kind != Kind::Database
         {
             let span = self.span(r);
-            self.err("model::bad-field", span, format!("{} cannot be a replica", article(kind)), "only a database can be a replica; remove `replica_of`");
+            self.err(
+                "model::bad-field",
+                span,
+                format!("{} cannot be a replica", article(kind)),
+                "only a database can be a replica; remove `replica_of`",
+            );
         }
         if let Some(r) = &c.replication
             && c.replica_of.is_none()
         {
             let span = self.span(r);
-            self.err("model::bad-field", span, "`replication` describes a replica, but this component has no `replica_of`", "set `replica_of: <primary>` or remove `replication`");
+            self.err(
+                "model::bad-field",
+                span,
+                "`replication` describes a replica, but this component has no `replica_of`",
+                "set `replica_of: <primary>` or remove `replication`",
+            );
         }
         if role == Some(Role::Replica) && c.replica_of.is_none() {
-            let span = fields.get("role").copied().unwrap_or_else(|| self.span(key));
-            self.err("model::missing-field", span, format!("replica `{id}` does not say what it replicates"), "add `replica_of: <primary id>`");
+            let span = fields
+                .get("role")
+                .copied()
+                .unwrap_or_else(|| self.span(key));
+            self.err(
+                "model::missing-field",
+                span,
+                format!("replica `{id}` does not say what it replicates"),
+                "add `replica_of: <primary id>`",
+            );
         }
         if c.replica_of.is_some() && matches!(role, Some(Role::Primary | Role::Standalone)) {
             let span = fields["role"];
-            self.err("model::bad-value", span, format!("`{id}` has `replica_of` but its role is not `replica`"), "set `role: replica` (or leave `role` out)");
+            self.err(
+                "model::bad-value",
+                span,
+                format!("`{id}` has `replica_of` but its role is not `replica`"),
+                "set `role: replica` (or leave `role` out)",
+            );
         }
         if let Some(f) = &c.failover {
             let ok = kind == Kind::VirtualIp
-                || (kind == Kind::Database && c.replica_of.is_none() && role != Some(Role::Replica));
+                || (kind == Kind::Database
+                    && c.replica_of.is_none()
+                    && role != Some(Role::Replica));
             if !ok {
                 let span = self.span(f);
                 let help = if kind == Kind::Database {
@@ -887,7 +1016,12 @@ impl<'a> Resolver<'a> {
                 } else {
                     "`failover` belongs to a database primary or a virtual IP"
                 };
-                self.err("model::bad-field", span, format!("{} does not take `failover` here", article(kind)), help);
+                self.err(
+                    "model::bad-field",
+                    span,
+                    format!("{} does not take `failover` here", article(kind)),
+                    help,
+                );
             }
         }
 
@@ -904,7 +1038,11 @@ impl<'a> Resolver<'a> {
                     if let Some(t) = target {
                         records.push(Record {
                             name,
-                            record_type: r.value.record_type.as_ref().map_or(RecordType::A, |t| t.value),
+                            record_type: r
+                                .value
+                                .record_type
+                                .as_ref()
+                                .map_or(RecordType::A, |t| t.value),
                             target: t,
                             span: self.span(r).or_rest_of_line(self.src),
                         });
@@ -912,21 +1050,37 @@ impl<'a> Resolver<'a> {
                 }
             } else {
                 let span = self.span(rs);
-                self.err("model::bad-field", span, format!("{} holds no DNS records", article(kind)), "put `records` on a component of kind `dns`");
+                self.err(
+                    "model::bad-field",
+                    span,
+                    format!("{} holds no DNS records", article(kind)),
+                    "put `records` on a component of kind `dns`",
+                );
             }
         }
 
         // Firewall rules.
-        let allow = c.allow.as_ref().map(|a| a.value.iter().map(|p| p.value).collect::<Vec<_>>());
+        let allow = c
+            .allow
+            .as_ref()
+            .map(|a| a.value.iter().map(|p| p.value).collect::<Vec<_>>());
         if let Some(a) = &c.allow
             && kind != Kind::Firewall
         {
             let span = self.span(a);
-            self.err("model::bad-field", span, format!("{} has no `allow` list", article(kind)), "`allow` lists the ports a `firewall` admits");
+            self.err(
+                "model::bad-field",
+                span,
+                format!("{} has no `allow` list", article(kind)),
+                "`allow` lists the ports a `firewall` admits",
+            );
         }
 
         // Monitoring.
-        let reports_to = c.reports_to.as_ref().and_then(|r| self.component_ref(r, "monitoring server"));
+        let reports_to = c
+            .reports_to
+            .as_ref()
+            .and_then(|r| self.component_ref(r, "monitoring server"));
         if let Some(r) = &c.reports_to
             && kind != Kind::Monitoring
         {
@@ -939,13 +1093,20 @@ impl<'a> Resolver<'a> {
                 for m in &ms.value {
                     match self.reference(m, "monitored element", &[Sort::Host, Sort::Component]) {
                         Some(ElementRef::Host(h)) => monitors.push(MonitorTarget::Host(h)),
-                        Some(ElementRef::Component(ci)) => monitors.push(MonitorTarget::Component(ci)),
+                        Some(ElementRef::Component(ci)) => {
+                            monitors.push(MonitorTarget::Component(ci))
+                        }
                         _ => {}
                     }
                 }
             } else {
                 let span = self.span(ms);
-                self.err("model::bad-field", span, format!("{} does not monitor anything", article(kind)), "`monitors` belongs to a `monitoring` component");
+                self.err(
+                    "model::bad-field",
+                    span,
+                    format!("{} does not monitor anything", article(kind)),
+                    "`monitors` belongs to a `monitoring` component",
+                );
             }
         }
 
@@ -1005,12 +1166,26 @@ impl<'a> Resolver<'a> {
         }
         if port == Some(0) {
             let span = protocol_span.map_or(Span::default(), |p| self.span(p));
-            self.err("model::bad-value", span, "port 0 is not a port", "use the port the service listens on, 1 to 65535");
+            self.err(
+                "model::bad-value",
+                span,
+                "port 0 is not a port",
+                "use the port the service listens on, 1 to 65535",
+            );
         }
-        Endpoint { protocol, port, tls: tls_value }
+        Endpoint {
+            protocol,
+            port,
+            tls: tls_value,
+        }
     }
 
-    fn resolve_links(&mut self, raw: &RawModel, components: &[Component], journeys: &[Journey]) -> Vec<Link> {
+    fn resolve_links(
+        &mut self,
+        raw: &RawModel,
+        components: &[Component],
+        journeys: &[Journey],
+    ) -> Vec<Link> {
         let mut out = Vec::with_capacity(raw.links.len());
         let mut seen: HashMap<(usize, usize), Span> = HashMap::new();
         for l in &raw.links {
@@ -1019,7 +1194,12 @@ impl<'a> Resolver<'a> {
             let from = self.component_ref(&l.value.from, "link source");
             let to = self.component_ref(&l.value.to, "link target");
             let protocol = self.opt_string(l.value.protocol.as_ref(), "the protocol");
-            let endpoint = self.endpoint(protocol, l.value.port.as_ref().map(|p| p.value), l.value.tls.as_ref(), l.value.protocol.as_ref());
+            let endpoint = self.endpoint(
+                protocol,
+                l.value.port.as_ref().map(|p| p.value),
+                l.value.tls.as_ref(),
+                l.value.protocol.as_ref(),
+            );
             let label = self.opt_string(l.value.label.as_ref(), "the label");
             let link_journeys = l.value.journeys.as_ref().map(|js| {
                 js.value
@@ -1028,24 +1208,43 @@ impl<'a> Resolver<'a> {
                         let found = journeys.iter().position(|x| x.id == j.value);
                         if found.is_none() {
                             let span = self.span(j);
-                            let help = match did_you_mean(&j.value, journeys.iter().map(|x| x.id.as_str())) {
+                            let help = match did_you_mean(
+                                &j.value,
+                                journeys.iter().map(|x| x.id.as_str()),
+                            ) {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => format!(
                                     "the journeys are: {}",
-                                    journeys.iter().map(|x| format!("`{}`", x.id)).collect::<Vec<_>>().join(", ")
+                                    journeys
+                                        .iter()
+                                        .map(|x| format!("`{}`", x.id))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
                                 ),
                             };
-                            self.err("model::unknown-reference", span, format!("journey `{}` is not declared", j.value), help);
+                            self.err(
+                                "model::unknown-reference",
+                                span,
+                                format!("journey `{}` is not declared", j.value),
+                                help,
+                            );
                         }
                         found
                     })
                     .collect::<Vec<_>>()
             });
-            let (Some(from), Some(to)) = (from, to) else { continue };
+            let (Some(from), Some(to)) = (from, to) else {
+                continue;
+            };
             let from_c = &components[from];
             let to_c = &components[to];
             if from == to {
-                self.err("model::bad-reference", span, format!("link from `{}` to itself", from_c.id), "a link connects two different components");
+                self.err(
+                    "model::bad-reference",
+                    span,
+                    format!("link from `{}` to itself", from_c.id),
+                    "a link connects two different components",
+                );
                 continue;
             }
             if to_c.kind == Kind::Client {
@@ -1057,7 +1256,12 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             if from_c.members.contains(&to) {
-                self.err("model::duplicate-reference", span, format!("`{}` is already a member of `{}`", to_c.id, from_c.id), "remove this link; a virtual IP reaches its members through `members:`");
+                self.err(
+                    "model::duplicate-reference",
+                    span,
+                    format!("`{}` is already a member of `{}`", to_c.id, from_c.id),
+                    "remove this link; a virtual IP reaches its members through `members:`",
+                );
                 continue;
             }
             if let Some(prev) = seen.get(&(from, to))
@@ -1088,12 +1292,20 @@ impl<'a> Resolver<'a> {
         for i in 0..components.len() {
             if components[i].kind != Kind::Database {
                 if components[i].kind == Kind::Monitoring && components[i].role.is_none() {
-                    components[i].role = Some(if components[i].reports_to.is_some() { Role::Agent } else { Role::Server });
+                    components[i].role = Some(if components[i].reports_to.is_some() {
+                        Role::Agent
+                    } else {
+                        Role::Server
+                    });
                 }
                 continue;
             }
             if let Some(src) = components[i].replica_of {
-                let span = raw[i].value.replica_of.as_ref().map_or(components[i].span, |r| self.span(r));
+                let span = raw[i]
+                    .value
+                    .replica_of
+                    .as_ref()
+                    .map_or(components[i].span, |r| self.span(r));
                 if components[src].kind != Kind::Database {
                     let msg = format!(
                         "`{}` is a replica of `{}`, which is {}, not a database",
@@ -1101,7 +1313,12 @@ impl<'a> Resolver<'a> {
                         components[src].id,
                         article(components[src].kind)
                     );
-                    self.err("model::bad-reference", span, msg, "`replica_of` names the database this one copies");
+                    self.err(
+                        "model::bad-reference",
+                        span,
+                        msg,
+                        "`replica_of` names the database this one copies",
+                    );
                 }
                 if components[i].role.is_none() {
                     components[i].role = Some(Role::Replica);
@@ -1111,19 +1328,34 @@ impl<'a> Resolver<'a> {
                 let mut cur = components[src].replica_of;
                 while let Some(c) = cur {
                     if !seen.insert(c) {
-                        let msg = format!("replication loop: `{}` ends up replicating itself", components[i].id);
-                        self.err("model::cycle", span, msg, "a chain of replicas must end at a primary");
+                        let msg = format!(
+                            "replication loop: `{}` ends up replicating itself",
+                            components[i].id
+                        );
+                        self.err(
+                            "model::cycle",
+                            span,
+                            msg,
+                            "a chain of replicas must end at a primary",
+                        );
                         components[i].replica_of = None;
                         break;
                     }
                     cur = components[c].replica_of;
                 }
             } else if components[i].role.is_none() {
-                components[i].role = Some(if has_replicas.contains(&i) { Role::Primary } else { Role::Standalone });
+                components[i].role = Some(if has_replicas.contains(&i) {
+                    Role::Primary
+                } else {
+                    Role::Standalone
+                });
             }
             if has_replicas.contains(&i) && components[i].role == Some(Role::Standalone) {
                 let span = components[i].field_span("role");
-                let msg = format!("`{}` is `standalone` but other databases replicate it", components[i].id);
+                let msg = format!(
+                    "`{}` is `standalone` but other databases replicate it",
+                    components[i].id
+                );
                 self.err("model::bad-value", span, msg, "set `role: primary`");
             }
         }

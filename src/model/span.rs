@@ -75,7 +75,7 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn floor_char_boundary(src: &str, mut i: usize) -> usize {
+pub(crate) fn floor_char_boundary(src: &str, mut i: usize) -> usize {
     while i > 0 && !src.is_char_boundary(i) {
         i -= 1;
     }
@@ -117,9 +117,10 @@ mod tests {
     fn line_col_counts_characters() {
         let src = "a: ü\nbb: x\n";
         assert_eq!(line_col(src, 0), (1, 1));
-        assert_eq!(line_col(src, 8), (2, 1));
-        assert_eq!(line_col(src, 12), (2, 5));
-        assert_eq!(offset_of_line_col(src, 2, 5), 12);
+        assert_eq!(line_col(src, 6), (2, 1));
+        assert_eq!(line_col(src, 10), (2, 5));
+        assert_eq!(line_col(src, 4), (1, 4));
+        assert_eq!(offset_of_line_col(src, 2, 5), 10);
         assert_eq!(offset_of_line_col(src, 9, 1), src.len());
     }
 }

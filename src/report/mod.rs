@@ -8,11 +8,11 @@ use std::sync::Arc;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
 
+use crate::Model;
 use crate::analysis::Analysis;
 use crate::graph::ArchGraph;
 use crate::lint::{self, Finding, Severity};
 use crate::model::{ModelError, ModelErrorReport};
-use crate::Model;
 
 /// Everything `check` learned about one model.
 #[derive(Debug, Clone)]
@@ -65,7 +65,11 @@ impl ModelReport {
                 },
                 derived: j.derived,
                 broken: jf.broken,
-                single_points_of_failure: jf.spofs.iter().map(|&n| graph.id(n).to_owned()).collect(),
+                single_points_of_failure: jf
+                    .spofs
+                    .iter()
+                    .map(|&n| graph.id(n).to_owned())
+                    .collect(),
             })
             .collect();
         Self {
@@ -233,12 +237,19 @@ pub fn human_error(error: &ModelError, style: HumanStyle) -> String {
 #[must_use]
 pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
     let h = handler(style);
-    let named = NamedSource::new(model.file.clone(), Arc::clone(&model.source)).with_language("yaml");
+    let named =
+        NamedSource::new(model.file.clone(), Arc::clone(&model.source)).with_language("yaml");
     let mut out = String::new();
     for f in &report.findings {
-        let d = FindingDiagnostic { finding: f, src: named.clone() };
+        let d = FindingDiagnostic {
+            finding: f,
+            src: named.clone(),
+        };
         if h.render_report(&mut out, &d).is_err() {
-            out.push_str(&format!("{}:{}:{}: {} {}\n", f.file, f.line, f.column, f.rule, f.message));
+            out.push_str(&format!(
+                "{}:{}:{}: {} {}\n",
+                f.file, f.line, f.column, f.rule, f.message
+            ));
         }
     }
     out.push_str(&format!("{}: {}\n", report.file, report.name));
@@ -248,7 +259,10 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
         } else if j.single_points_of_failure.is_empty() {
             "no single point of failure".to_owned()
         } else {
-            format!("single points of failure: {}", j.single_points_of_failure.join(", "))
+            format!(
+                "single points of failure: {}",
+                j.single_points_of_failure.join(", ")
+            )
         };
         out.push_str(&format!("  journey {} ({}): {spofs}\n", j.name, j.label));
     }
@@ -259,7 +273,13 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
 #[must_use]
 pub fn human_summary(reports: &[ModelReport]) -> String {
     let s = Summary::of(reports);
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     format!(
         "{} checked: {}, {}, {}\n",
         plural(reports.len(), "model"),
@@ -330,7 +350,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
             }
             text.push_str(h);
         }
-        if text.is_empty() { None } else { Some(Box::new(text)) }
+        if text.is_empty() {
+            None
+        } else {
+            Some(Box::new(text))
+        }
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.src)
@@ -342,6 +366,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
         } else {
             Some(format!("breaks {}", f.journeys.join(", ")))
         };
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(label, f.span))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(label, f.span),
+        )))
     }
 }

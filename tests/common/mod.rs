@@ -8,7 +8,10 @@ use archdoc::report::ModelReport;
 pub(crate) fn model(src: &str) -> archdoc::Model {
     match load_str(src, "test.yaml", &Limits::default()) {
         Ok(m) => m,
-        Err(e) => panic!("model did not load: {:#?}", e.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        Err(e) => panic!(
+            "model did not load: {:#?}",
+            e.iter().map(ToString::to_string).collect::<Vec<_>>()
+        ),
     }
 }
 
@@ -30,7 +33,11 @@ pub(crate) fn summarize(r: &ModelReport) -> Vec<String> {
     r.findings
         .iter()
         .map(|f| {
-            let j = if f.journeys.is_empty() { String::new() } else { format!(" [{}]", f.journeys.join(",")) };
+            let j = if f.journeys.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", f.journeys.join(","))
+            };
             format!("{} {} {}{j}", f.severity.as_str(), f.rule, f.element)
         })
         .collect()

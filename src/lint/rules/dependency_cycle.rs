@@ -69,7 +69,10 @@ impl Rule for DependencyCycle {
             } else {
                 String::new()
             };
-            let ids: Vec<&str> = cycle.iter().map(|&c| model.components[c].id.as_str()).collect();
+            let ids: Vec<&str> = cycle
+                .iter()
+                .map(|&c| model.components[c].id.as_str())
+                .collect();
             cx.report(
                 &Self::META,
                 &first.id,

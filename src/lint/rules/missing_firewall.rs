@@ -81,9 +81,9 @@ impl Rule for MissingFirewall {
             // A firewall on the path: every link into it comes from a firewall.
             let incoming = g.links_to(c);
             let behind_network_fw = !incoming.is_empty()
-                && incoming.iter().all(|&l| {
-                    model.components[model.links[l].from].kind == Kind::Firewall
-                });
+                && incoming
+                    .iter()
+                    .all(|&l| model.components[model.links[l].from].kind == Kind::Firewall);
             let databases: Vec<usize> = match comp.host {
                 Some(h) => model
                     .components_on(h)
@@ -95,7 +95,9 @@ impl Rule for MissingFirewall {
             match host_fw {
                 Some(fw) => {
                     // The host has a firewall: it must not admit a database port.
-                    let Some(allow) = &model.components[fw].allow else { continue };
+                    let Some(allow) = &model.components[fw].allow else {
+                        continue;
+                    };
                     for &d in &databases {
                         let ports = database_ports(cx, d);
                         if let Some(p) = ports.iter().find(|p| allow.contains(p)) {
@@ -115,7 +117,11 @@ impl Rule for MissingFirewall {
                 None if behind_network_fw => {}
                 None => {
                     let (element, span, what) = match comp.host {
-                        Some(h) => (model.hosts[h].id.clone(), model.hosts[h].span, format!("host `{}`", model.hosts[h].id)),
+                        Some(h) => (
+                            model.hosts[h].id.clone(),
+                            model.hosts[h].span,
+                            format!("host `{}`", model.hosts[h].id),
+                        ),
                         None => (comp.id.clone(), comp.span, format!("`{}`", comp.id)),
                     };
                     if !reported_hosts.insert(element.clone()) {
@@ -136,7 +142,9 @@ impl Rule for MissingFirewall {
                     for d in listening {
                         let db = &model.components[d];
                         let ports = database_ports(cx, d);
-                        let port = ports.first().map_or_else(String::new, |p| format!(" (port {p})"));
+                        let port = ports
+                            .first()
+                            .map_or_else(String::new, |p| format!(" (port {p})"));
                         cx.report(&Self::META, &db.id, db.span, format!("database `{}` is open to the internet{port}: {what} has no firewall", db.id))
                             .severity(Severity::Error)
                             .discriminator("database-port")
@@ -239,6 +247,8 @@ fn listens_on_network(cx: &LintContext<'_, '_>, d: usize) -> bool {
         return true;
     }
     let remote = |c: usize| model.components[c].host != host;
-    g.links_to(d).into_iter().any(|l| remote(model.links[l].from))
+    g.links_to(d)
+        .into_iter()
+        .any(|l| remote(model.links[l].from))
         || g.replicas_of(d).into_iter().any(remote)
 }

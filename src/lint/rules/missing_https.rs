@@ -72,7 +72,11 @@ impl Rule for MissingHttps {
                     tls_starts.push(link.to);
                     continue;
                 }
-                let proto = link.endpoint.protocol.as_deref().unwrap_or("an unencrypted protocol");
+                let proto = link
+                    .endpoint
+                    .protocol
+                    .as_deref()
+                    .unwrap_or("an unencrypted protocol");
                 let proto = if proto == "http" { "plain HTTP" } else { proto };
                 let message = format!(
                     "public entry point `{}` is served to `{}` over {proto}, without TLS",
@@ -103,7 +107,8 @@ impl Rule for MissingHttps {
                 }
                 let from = &model.components[link.from];
                 let same_host = from.host.is_some() && from.host == to.host;
-                let network_hop = !same_host && to.kind != Kind::VirtualIp && from.kind != Kind::VirtualIp;
+                let network_hop =
+                    !same_host && to.kind != Kind::VirtualIp && from.kind != Kind::VirtualIp;
                 let next_terminator = if link.tls() || from.kind == Kind::VirtualIp {
                     link.to
                 } else {
@@ -115,7 +120,10 @@ impl Rule for MissingHttps {
                         from.id, to.id, model.components[terminator].id
                     );
                     let help = if link.origin == LinkOrigin::Pool {
-                        format!("set `tls: true` under `backend:` on `{}` to re-encrypt traffic to its pool", from.id)
+                        format!(
+                            "set `tls: true` under `backend:` on `{}` to re-encrypt traffic to its pool",
+                            from.id
+                        )
                     } else {
                         "set `tls: true` on this link (re-encrypt inside the network)".to_owned()
                     };
