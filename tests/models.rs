@@ -195,3 +195,46 @@ fn schema_matches_the_loader() {
         );
     }
 }
+
+/// The complete example at the end of the model reference loads, uses every field of the
+/// schema, and has no single point of failure.
+#[test]
+fn the_reference_example_loads_and_covers_every_field() {
+    let md = std::fs::read_to_string("site/model-reference.md").unwrap();
+    let at = md.find("## A complete example").unwrap();
+    let block = &md[at..];
+    let start = block.find("```yaml\n").unwrap() + 8;
+    let end = block[start..].find("```").unwrap();
+    let yaml = &block[start..start + end];
+    let m = archdoc::model::load_str(yaml, "site/model-reference.md", &Limits::default())
+        .unwrap_or_else(|e| {
+            panic!(
+                "{:?}",
+                e.iter().map(ToString::to_string).collect::<Vec<_>>()
+            )
+        });
+    let r = ModelReport::check(&m);
+    assert!(
+        r.journeys
+            .iter()
+            .all(|j| j.single_points_of_failure.is_empty()),
+        "{:?}",
+        r.journeys
+    );
+    let schema: serde_json::Value = serde_json::from_str(archdoc::model::schema_json()).unwrap();
+    let mut fields = Vec::new();
+    for def in schema["$defs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .chain(std::iter::once(&schema))
+    {
+        fields.extend(def["properties"].as_object().unwrap().keys().cloned());
+    }
+    for f in fields {
+        assert!(
+            md.contains(&format!("{f}:")) || md.contains(&format!("`{f}`")),
+            "the reference never shows `{f}`"
+        );
+    }
+}

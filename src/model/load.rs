@@ -457,7 +457,7 @@ impl<'a> Resolver<'a> {
                     "model::wrong-reference",
                     span,
                     format!("{what} `{}` is {is}, not {}", r.value, want.join(" or ")),
-                    format!("name a {} here", want.join(" or ")),
+                    format!("name {} here", want.join(" or ")),
                 );
                 None
             }
