@@ -121,7 +121,7 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("no-components.yaml", b"name: x\n".to_vec(), "no components"),
         ("empty-pool.yaml", b"name: x\ncomponents:\n  lb: {kind: load_balancer, pool: []}\n".to_vec(), "empty pool"),
         ("replica-of-web.yaml", b"name: x\ncomponents:\n  w: {kind: web_server}\n  db: {kind: database, replica_of: w}\n".to_vec(), "not a database"),
-        ("alias-bomb.yaml", bomb.into_bytes(), ":"),
+        ("alias-bomb.yaml", bomb.into_bytes(), "alias-bomb.yaml:8:16"),
         ("deep.yaml", format!("name: x\ncomponents:\n  a:\n    kind: other\n    pool: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(), ":5:"),
         ("invalid-utf8.yaml", b"name: \xff\xfe\ncomponents: {}\n".to_vec(), "UTF-8"),
         ("nul.yaml", b"name: a\x00b\n".to_vec(), "NUL"),
@@ -150,10 +150,7 @@ fn bad_input_is_a_clear_error_with_exit_2() {
             "{name}: expected `{expect}` in\n{}",
             &t[..t.len().min(2000)]
         );
-        assert!(
-            t.contains("help:") || t.contains("help"),
-            "{name}: no help line"
-        );
+        assert!(t.contains("help:"), "{name}: no help line");
         assert!(
             t.len() < 20_000,
             "{name}: the error is {} bytes long",

@@ -238,3 +238,47 @@ fn the_reference_example_loads_and_covers_every_field() {
         );
     }
 }
+
+/// A field written on a kind it does not belong to is an error at that field's line.
+#[test]
+fn misplaced_fields_are_errors_at_their_line() {
+    let cases = [
+        ("user: {kind: client, host: h}", "runs on no host"),
+        ("db: {kind: database, pool: [w]}", "cannot have a `pool`"),
+        ("w2: {kind: web_server, allow: [80]}", "has no `allow` list"),
+        (
+            "w2: {kind: web_server, algorithm: round_robin}",
+            "describes a pool",
+        ),
+        (
+            "lb: {kind: load_balancer, members: [w]}",
+            "has no `members`",
+        ),
+        (
+            "r: {kind: database, replica_of: p, failover: automatic}",
+            "does not take `failover`",
+        ),
+        (
+            "p2: {kind: database, replication: async}",
+            "has no `replica_of`",
+        ),
+        (
+            "w2: {kind: web_server, records: [{name: n, target: w}]}",
+            "holds no DNS records",
+        ),
+        ("w2: {kind: web_server, reports_to: w}", "does not report"),
+        ("w2: {kind: web_server, monitors: [w]}", "does not monitor"),
+    ];
+    for (line, expect) in cases {
+        let src = format!(
+            "name: x\nhosts: {{h: {{}}}}\ncomponents:\n  w: {{kind: web_server}}\n  p: {{kind: database}}\n  {line}\n"
+        );
+        let errs = common::errors(&src);
+        let e = errs
+            .iter()
+            .find(|e| e.message.contains(expect))
+            .unwrap_or_else(|| panic!("`{line}`: no error containing `{expect}`: {errs:?}"));
+        assert_eq!(e.code, "model::bad-field", "{line}");
+        assert_eq!(e.line_col().map(|(l, _)| l), Some(6), "{line}");
+    }
+}

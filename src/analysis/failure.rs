@@ -21,7 +21,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::journeys::{GateId, GateKind, JourneyGraph, Reason};
 use crate::graph::{ArchGraph, Node};
-use crate::model::{DataAccess, Failover, Kind, Role};
+use crate::model::{Failover, Kind, Role};
 
 /// The set of units whose single failure brings a gate down.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -477,15 +477,5 @@ fn closing_fact(g: &ArchGraph<'_>, unit: NodeIndex) -> Option<String> {
             "everything in `{}` fails with it",
             model.domains[d].id
         )),
-    }
-}
-
-/// Whether a journey reads or writes, in words ("writes", "reads", "requests").
-#[must_use]
-pub fn data_word(d: DataAccess) -> &'static str {
-    match d {
-        DataAccess::None => "requests",
-        DataAccess::Read => "reads",
-        DataAccess::Write => "writes",
     }
 }

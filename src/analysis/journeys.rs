@@ -195,24 +195,21 @@ pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
         {
             let groups = component_groups(g, journey, c, &mut gates);
             gates[gate as usize].groups = groups;
+            // Connection gates may have been added.
+            reached.resize(gates.len(), false);
         }
-        let mut next: Vec<GateId> = Vec::new();
         let gt = &gates[gate as usize];
-        next.extend(gt.placed);
-        for grp in &gt.groups {
-            next.extend(grp.alts.iter().copied());
-        }
-        for d in next {
-            if d as usize >= reached.len() {
-                reached.resize(gates.len(), false);
-            }
+        let needs = gt
+            .placed
+            .iter()
+            .chain(gt.groups.iter().flat_map(|grp| &grp.alts));
+        for &d in needs {
             if !reached[d as usize] {
                 reached[d as usize] = true;
                 queue.push(d);
             }
         }
     }
-    reached.resize(gates.len(), false);
     JourneyGraph {
         journey,
         gates,

@@ -57,11 +57,4 @@ impl Analysis {
         all.dedup();
         all
     }
-
-    /// Whether component `c` is on the path of some journey.
-    #[must_use]
-    pub fn on_some_path(&self, g: &ArchGraph<'_>, c: usize) -> bool {
-        let gate = g.component(c).index();
-        self.journeys.iter().any(|j| j.graph.reached[gate])
-    }
 }

@@ -121,21 +121,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
-    let stderr_color = use_color(&std::io::stderr());
-    let stdout_color = use_color(&std::io::stdout());
+    let out_style = HumanStyle {
+        color: use_color(&std::io::stdout()),
+        width: 100,
+    };
+    let err_style = HumanStyle {
+        color: use_color(&std::io::stderr()),
+        width: 100,
+    };
     let files = match collect_models(&args.paths) {
         Ok(f) => f,
         Err(e) => {
             if args.format == Format::Json {
                 out(&report::json(&[], std::slice::from_ref(e.as_ref())));
             }
-            err(&report::human_error(
-                &e,
-                HumanStyle {
-                    color: stderr_color,
-                    width: 100,
-                },
-            ));
+            err(&report::human_error(&e, err_style));
             return EXIT_TROUBLE;
         }
     };
@@ -152,10 +152,6 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             Err(errs) => errors.extend(errs),
         }
     }
-    let style = HumanStyle {
-        color: stdout_color,
-        width: 100,
-    };
     let text = match args.format {
         Format::Json => report::json(&reports, &errors),
         Format::Concise => {
@@ -168,7 +164,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         Format::Human => {
             let mut s = String::new();
             for (r, m) in reports.iter().zip(&models) {
-                s.push_str(&report::human(r, m, style));
+                s.push_str(&report::human(r, m, out_style));
             }
             if !reports.is_empty() {
                 s.push_str(&report::human_summary(&reports));
@@ -178,12 +174,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     };
     out(&text);
     if !errors.is_empty() {
-        let estyle = HumanStyle {
-            color: stderr_color,
-            width: 100,
-        };
         for e in &errors {
-            err(&report::human_error(e, estyle));
+            err(&report::human_error(e, err_style));
         }
         return EXIT_TROUBLE;
     }

@@ -5,7 +5,7 @@
 //! rules, renderers), so that none of them re-derives structure from the YAML.
 
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::model::{ElementRef, Kind, Model, MonitorTarget};
@@ -144,16 +144,6 @@ impl<'m> ArchGraph<'m> {
         NodeIndex::new(self.component_base + i)
     }
 
-    /// The node of any element.
-    #[must_use]
-    pub fn node_of(&self, el: ElementRef) -> NodeIndex {
-        match el {
-            ElementRef::Domain(i) => self.domain(i),
-            ElementRef::Host(i) => self.host(i),
-            ElementRef::Component(i) => self.component(i),
-        }
-    }
-
     /// What a node stands for.
     #[must_use]
     pub fn element(&self, n: NodeIndex) -> ElementRef {
@@ -244,16 +234,6 @@ impl<'m> ArchGraph<'m> {
             }
         }
         cur
-    }
-
-    /// The edge of a link.
-    #[must_use]
-    pub fn link_edge(&self, link: usize) -> Option<EdgeIndex> {
-        let l = &self.model.links[link];
-        self.graph
-            .edges_connecting(self.component(l.from), self.component(l.to))
-            .find(|e| *e.weight() == Edge::Link(link))
-            .map(|e| e.id())
     }
 
     /// The clients of the model.

@@ -503,7 +503,7 @@ impl<'a> Resolver<'a> {
             let max = self.limits.max_string_bytes;
             self.check_string(&raw.name, "the name", max)
         };
-        if name.trim().is_empty() && raw.name.value.len() <= self.limits.max_string_bytes {
+        if raw.name.value.trim().is_empty() {
             self.err(
                 "model::empty",
                 name_span,
@@ -794,6 +794,105 @@ impl<'a> Resolver<'a> {
         field!("certificate", c.certificate);
         field!("software", c.software);
 
+        // Where each field belongs: one table rather than a check per field.
+        let balanced = c.pool.is_some() || kind == Kind::VirtualIp;
+        let not_a_pool =
+            |name: &str| format!("`{name}` describes a pool, but `{id}` has no `pool`");
+        let add_pool = "add `pool: [...]` listing the members, or remove this field";
+        let failover_ok = kind == Kind::VirtualIp
+            || (kind == Kind::Database
+                && c.replica_of.is_none()
+                && c.role.as_ref().map(|r| r.value) != Some(Role::Replica));
+        let failover_help = if kind == Kind::Database {
+            "failover is a property of the primary: set `failover` there"
+        } else {
+            "`failover` belongs to a database primary or a virtual IP"
+        };
+        let misplaced: [(&str, bool, String, &str); 15] = [
+            (
+                "host",
+                kind != Kind::Client,
+                "a client is outside the system and runs on no host of it".to_owned(),
+                "remove `host:` from the client",
+            ),
+            (
+                "host",
+                kind != Kind::VirtualIp,
+                "a virtual IP moves between its members' hosts; it has no host of its own"
+                    .to_owned(),
+                "remove `host:`; the members' hosts are where the address lives",
+            ),
+            (
+                "pool",
+                kind.can_balance(),
+                format!("{} cannot have a `pool`", article(kind)),
+                "a pool belongs to a load balancer, a web server acting as a reverse proxy, an app server or `other`",
+            ),
+            ("algorithm", balanced, not_a_pool("algorithm"), add_pool),
+            ("mode", balanced, not_a_pool("mode"), add_pool),
+            (
+                "health_checks",
+                balanced,
+                not_a_pool("health_checks"),
+                add_pool,
+            ),
+            ("backend", balanced, not_a_pool("backend"), add_pool),
+            (
+                "members",
+                kind == Kind::VirtualIp,
+                format!("{} has no `members`", article(kind)),
+                "`members` belongs to a `virtual_ip`; a balancer lists its backends under `pool`",
+            ),
+            (
+                "replica_of",
+                kind == Kind::Database,
+                format!("{} cannot be a replica", article(kind)),
+                "only a database can be a replica; remove `replica_of`",
+            ),
+            (
+                "replication",
+                c.replica_of.is_some(),
+                "`replication` describes a replica, but this component has no `replica_of`"
+                    .to_owned(),
+                "set `replica_of: <primary>` or remove `replication`",
+            ),
+            (
+                "failover",
+                failover_ok,
+                format!("{} does not take `failover` here", article(kind)),
+                failover_help,
+            ),
+            (
+                "records",
+                kind == Kind::Dns,
+                format!("{} holds no DNS records", article(kind)),
+                "put `records` on a component of kind `dns`",
+            ),
+            (
+                "allow",
+                kind == Kind::Firewall,
+                format!("{} has no `allow` list", article(kind)),
+                "`allow` lists the ports a `firewall` admits",
+            ),
+            (
+                "reports_to",
+                kind == Kind::Monitoring,
+                format!("{} does not report to a monitoring server", article(kind)),
+                "model the agent as its own component: `kind: monitoring`, `role: agent`, `host: ...`, `reports_to: ...`",
+            ),
+            (
+                "monitors",
+                kind == Kind::Monitoring,
+                format!("{} does not monitor anything", article(kind)),
+                "`monitors` belongs to a `monitoring` component",
+            ),
+        ];
+        for (field, allowed, message, help) in misplaced {
+            if !allowed && let Some(&span) = fields.get(field) {
+                self.err("model::bad-field", span, message, help);
+            }
+        }
+
         let host = c
             .host
             .as_ref()
@@ -801,41 +900,11 @@ impl<'a> Resolver<'a> {
                 Some(ElementRef::Host(i)) => Some(i),
                 _ => None,
             });
-        if kind == Kind::Client
-            && let Some(h) = &c.host
-        {
-            let span = self.span(h);
-            self.err(
-                "model::bad-field",
-                span,
-                "a client is outside the system and runs on no host of it",
-                "remove `host:` from the client",
-            );
-        }
-        if kind == Kind::VirtualIp
-            && let Some(h) = &c.host
-        {
-            let span = self.span(h);
-            self.err(
-                "model::bad-field",
-                span,
-                "a virtual IP moves between its members' hosts; it has no host of its own",
-                "remove `host:`; the members' hosts are where the address lives",
-            );
-        }
 
         // Balancing.
         let mut pool = Vec::new();
         if let Some(p) = &c.pool {
-            if !kind.can_balance() {
-                let span = self.span(p);
-                self.err(
-                    "model::bad-field",
-                    span,
-                    format!("{} cannot have a `pool`", article(kind)),
-                    "a pool belongs to a load balancer, a web server acting as a reverse proxy, an app server or `other`",
-                );
-            } else if p.value.is_empty() {
+            if kind.can_balance() && p.value.is_empty() {
                 let span = self.field_or_key(p, key);
                 self.err(
                     "model::empty-pool",
@@ -844,53 +913,13 @@ impl<'a> Resolver<'a> {
                     "list the members it sends requests to, e.g. `pool: [web-1, web-2]`",
                 );
             }
-            let mut seen = HashSet::new();
-            for m in &p.value {
-                if let Some(mi) = self.component_ref(m, "pool member") {
-                    let span = self.span(m);
-                    if m.value == id {
-                        self.err(
-                            "model::bad-reference",
-                            span,
-                            format!("`{id}` lists itself in its own pool"),
-                            "a pool lists the components requests are sent on to",
-                        );
-                    } else if !seen.insert(mi) {
-                        self.err(
-                            "model::duplicate-reference",
-                            span,
-                            format!("`{}` is listed twice in the pool of `{id}`", m.value),
-                            "list each member once",
-                        );
-                    } else {
-                        pool.push(mi);
-                    }
-                }
-            }
-        }
-        for (name, present) in [
-            ("algorithm", c.algorithm.is_some()),
-            ("mode", c.mode.is_some()),
-            ("health_checks", c.health_checks.is_some()),
-            ("backend", c.backend.is_some()),
-        ] {
-            if present && c.pool.is_none() && kind != Kind::VirtualIp {
-                let span = fields.get(name).copied().unwrap_or_else(|| self.span(key));
-                self.err(
-                    "model::bad-field",
-                    span,
-                    format!("`{name}` describes a pool, but `{id}` has no `pool`"),
-                    "add `pool: [...]` listing the members, or remove this field",
-                );
-            }
+            pool = self.member_list(p, &id, "pool member");
         }
         let backend = c.backend.as_ref().map_or_else(Endpoint::default, |b| {
-            let protocol = self.opt_string(b.value.protocol.as_ref(), "the protocol");
             self.endpoint(
-                protocol,
-                b.value.port.as_ref().map(|p| p.value),
-                b.value.tls.as_ref(),
                 b.value.protocol.as_ref(),
+                b.value.port.as_ref(),
+                b.value.tls.as_ref(),
             )
         });
 
@@ -907,25 +936,7 @@ impl<'a> Resolver<'a> {
                         "list the components that can hold the address, active one first",
                     );
                 }
-                let mut seen = HashSet::new();
-                for m in &ms.value {
-                    if let Some(mi) = self.component_ref(m, "member") {
-                        if seen.insert(mi) {
-                            members.push(mi);
-                        } else {
-                            let span = self.span(m);
-                            self.err(
-                                "model::duplicate-reference",
-                                span,
-                                format!("`{}` is listed twice", m.value),
-                                "list each member once",
-                            );
-                        }
-                    }
-                }
-            } else {
-                let span = self.span(ms);
-                self.err("model::bad-field", span, format!("{} has no `members`", article(kind)), "`members` belongs to a `virtual_ip`; a balancer lists its backends under `pool`");
+                members = self.member_list(ms, &id, "member");
             }
         } else if kind == Kind::VirtualIp {
             let span = self.span(key);
@@ -957,32 +968,10 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
-        let replica_of = c.replica_of.as_ref().and_then(|r| {
-            let target = self.component_ref(r, "replica source")?;
-            Some((target, r))
-        });
-        if let Some((_, r)) = &replica_of
-            && kind != Kind::Database
-        {
-            let span = self.span(r);
-            self.err(
-                "model::bad-field",
-                span,
-                format!("{} cannot be a replica", article(kind)),
-                "only a database can be a replica; remove `replica_of`",
-            );
-        }
-        if let Some(r) = &c.replication
-            && c.replica_of.is_none()
-        {
-            let span = self.span(r);
-            self.err(
-                "model::bad-field",
-                span,
-                "`replication` describes a replica, but this component has no `replica_of`",
-                "set `replica_of: <primary>` or remove `replication`",
-            );
-        }
+        let replica_of = c
+            .replica_of
+            .as_ref()
+            .and_then(|r| self.component_ref(r, "replica source"));
         if role == Some(Role::Replica) && c.replica_of.is_none() {
             let span = fields
                 .get("role")
@@ -1004,58 +993,30 @@ impl<'a> Resolver<'a> {
                 "set `role: replica` (or leave `role` out)",
             );
         }
-        if let Some(f) = &c.failover {
-            let ok = kind == Kind::VirtualIp
-                || (kind == Kind::Database
-                    && c.replica_of.is_none()
-                    && role != Some(Role::Replica));
-            if !ok {
-                let span = self.span(f);
-                let help = if kind == Kind::Database {
-                    "failover is a property of the primary: set `failover` there"
-                } else {
-                    "`failover` belongs to a database primary or a virtual IP"
-                };
-                self.err(
-                    "model::bad-field",
-                    span,
-                    format!("{} does not take `failover` here", article(kind)),
-                    help,
-                );
-            }
-        }
 
         // DNS records.
         let mut records = Vec::new();
-        if let Some(rs) = &c.records {
-            if kind == Kind::Dns {
-                for r in &rs.value {
-                    let target = self.component_ref(&r.value.target, "record target");
-                    let name = {
-                        let max = self.limits.max_string_bytes;
-                        self.check_string(&r.value.name, "the record name", max)
-                    };
-                    if let Some(t) = target {
-                        records.push(Record {
-                            name,
-                            record_type: r
-                                .value
-                                .record_type
-                                .as_ref()
-                                .map_or(RecordType::A, |t| t.value),
-                            target: t,
-                            span: self.span(r).or_rest_of_line(self.src),
-                        });
-                    }
+        if kind == Kind::Dns
+            && let Some(rs) = &c.records
+        {
+            for r in &rs.value {
+                let target = self.component_ref(&r.value.target, "record target");
+                let name = {
+                    let max = self.limits.max_string_bytes;
+                    self.check_string(&r.value.name, "the record name", max)
+                };
+                if let Some(t) = target {
+                    records.push(Record {
+                        name,
+                        record_type: r
+                            .value
+                            .record_type
+                            .as_ref()
+                            .map_or(RecordType::A, |t| t.value),
+                        target: t,
+                        span: self.span(r).or_rest_of_line(self.src),
+                    });
                 }
-            } else {
-                let span = self.span(rs);
-                self.err(
-                    "model::bad-field",
-                    span,
-                    format!("{} holds no DNS records", article(kind)),
-                    "put `records` on a component of kind `dns`",
-                );
             }
         }
 
@@ -1064,49 +1025,21 @@ impl<'a> Resolver<'a> {
             .allow
             .as_ref()
             .map(|a| a.value.iter().map(|p| p.value).collect::<Vec<_>>());
-        if let Some(a) = &c.allow
-            && kind != Kind::Firewall
-        {
-            let span = self.span(a);
-            self.err(
-                "model::bad-field",
-                span,
-                format!("{} has no `allow` list", article(kind)),
-                "`allow` lists the ports a `firewall` admits",
-            );
-        }
-
         // Monitoring.
         let reports_to = c
             .reports_to
             .as_ref()
             .and_then(|r| self.component_ref(r, "monitoring server"));
-        if let Some(r) = &c.reports_to
-            && kind != Kind::Monitoring
-        {
-            let span = self.span(r);
-            self.err("model::bad-field", span, format!("{} does not report to a monitoring server", article(kind)), "model the agent as its own component: `kind: monitoring`, `role: agent`, `host: ...`, `reports_to: ...`");
-        }
         let mut monitors = Vec::new();
-        if let Some(ms) = &c.monitors {
-            if kind == Kind::Monitoring {
-                for m in &ms.value {
-                    match self.reference(m, "monitored element", &[Sort::Host, Sort::Component]) {
-                        Some(ElementRef::Host(h)) => monitors.push(MonitorTarget::Host(h)),
-                        Some(ElementRef::Component(ci)) => {
-                            monitors.push(MonitorTarget::Component(ci))
-                        }
-                        _ => {}
-                    }
+        if kind == Kind::Monitoring
+            && let Some(ms) = &c.monitors
+        {
+            for m in &ms.value {
+                match self.reference(m, "monitored element", &[Sort::Host, Sort::Component]) {
+                    Some(ElementRef::Host(h)) => monitors.push(MonitorTarget::Host(h)),
+                    Some(ElementRef::Component(ci)) => monitors.push(MonitorTarget::Component(ci)),
+                    _ => {}
                 }
-            } else {
-                let span = self.span(ms);
-                self.err(
-                    "model::bad-field",
-                    span,
-                    format!("{} does not monitor anything", article(kind)),
-                    "`monitors` belongs to a `monitoring` component",
-                );
             }
         }
 
@@ -1130,7 +1063,7 @@ impl<'a> Resolver<'a> {
             backend,
             members,
             role,
-            replica_of: replica_of.map(|(t, _)| t),
+            replica_of,
             replication: c.replication.as_ref().map(|r| r.value),
             failover: c.failover.as_ref().map_or(Failover::None, |f| f.value),
             records,
@@ -1142,18 +1075,56 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Resolves the members of a pool or a virtual IP: each one declared, listed once, and not
+    /// the owner itself.
+    fn member_list(
+        &mut self,
+        list: &Spanned<Vec<Spanned<String>>>,
+        owner: &str,
+        what: &str,
+    ) -> Vec<usize> {
+        let mut out = Vec::with_capacity(list.value.len());
+        let mut seen = HashSet::with_capacity(list.value.len());
+        for m in &list.value {
+            let Some(mi) = self.component_ref(m, what) else {
+                continue;
+            };
+            let span = self.span(m);
+            if m.value == owner {
+                self.err(
+                    "model::bad-reference",
+                    span,
+                    format!("`{owner}` lists itself as its own {what}"),
+                    "list the components requests are sent on to",
+                );
+            } else if !seen.insert(mi) {
+                self.err(
+                    "model::duplicate-reference",
+                    span,
+                    format!("`{}` is listed twice in `{owner}`", m.value),
+                    "list each member once",
+                );
+            } else {
+                out.push(mi);
+            }
+        }
+        out
+    }
+
     fn field_or_key<T>(&self, field: &Spanned<T>, key: &Spanned<String>) -> Span {
         let s = self.span(field);
         if s.len == 0 { self.span(key) } else { s }
     }
 
+    /// Protocol, port and TLS of a link or a balancer's backend; `https` is normalised to
+    /// `http` with TLS.
     fn endpoint(
         &mut self,
-        protocol: Option<String>,
-        port: Option<u16>,
+        protocol: Option<&Spanned<String>>,
+        port: Option<&Spanned<u16>>,
         tls: Option<&Spanned<bool>>,
-        protocol_span: Option<&Spanned<String>>,
     ) -> Endpoint {
+        let protocol = self.opt_string(protocol, "the protocol");
         let mut protocol = protocol.map(|p| p.to_ascii_lowercase());
         let mut tls_value = tls.map(|t| t.value);
         if protocol.as_deref() == Some("https") {
@@ -1164,8 +1135,8 @@ impl<'a> Resolver<'a> {
             protocol = Some("http".to_owned());
             tls_value = Some(true);
         }
-        if port == Some(0) {
-            let span = protocol_span.map_or(Span::default(), |p| self.span(p));
+        if let Some(p) = port.filter(|p| p.value == 0) {
+            let span = self.span(p);
             self.err(
                 "model::bad-value",
                 span,
@@ -1175,7 +1146,7 @@ impl<'a> Resolver<'a> {
         }
         Endpoint {
             protocol,
-            port,
+            port: port.map(|p| p.value),
             tls: tls_value,
         }
     }
@@ -1193,12 +1164,10 @@ impl<'a> Resolver<'a> {
             let span = Span::new(start, 0).or_rest_of_line(self.src);
             let from = self.component_ref(&l.value.from, "link source");
             let to = self.component_ref(&l.value.to, "link target");
-            let protocol = self.opt_string(l.value.protocol.as_ref(), "the protocol");
             let endpoint = self.endpoint(
-                protocol,
-                l.value.port.as_ref().map(|p| p.value),
-                l.value.tls.as_ref(),
                 l.value.protocol.as_ref(),
+                l.value.port.as_ref(),
+                l.value.tls.as_ref(),
             );
             let label = self.opt_string(l.value.label.as_ref(), "the label");
             let link_journeys = l.value.journeys.as_ref().map(|js| {

@@ -197,12 +197,6 @@ impl Component {
         self.fields.get(field).copied().unwrap_or(self.span)
     }
 
-    /// Whether this database replicates another one.
-    #[must_use]
-    pub fn is_replica(&self) -> bool {
-        self.kind == Kind::Database && self.role == Some(Role::Replica)
-    }
-
     /// Whether this is a monitoring agent.
     #[must_use]
     pub fn is_agent(&self) -> bool {
@@ -284,21 +278,6 @@ impl Journey {
 }
 
 impl Model {
-    /// The element an id names.
-    #[must_use]
-    pub fn lookup(&self, id: &str) -> Option<ElementRef> {
-        if let Some(i) = self.components.iter().position(|c| c.id == id) {
-            return Some(ElementRef::Component(i));
-        }
-        if let Some(i) = self.hosts.iter().position(|h| h.id == id) {
-            return Some(ElementRef::Host(i));
-        }
-        self.domains
-            .iter()
-            .position(|d| d.id == id)
-            .map(ElementRef::Domain)
-    }
-
     /// The id of an element.
     #[must_use]
     pub fn id_of(&self, element: ElementRef) -> &str {
@@ -326,12 +305,6 @@ impl Model {
             .enumerate()
             .filter(move |(_, c)| c.host == Some(h))
             .map(|(i, _)| i)
-    }
-
-    /// Whether the model has any database.
-    #[must_use]
-    pub fn has_database(&self) -> bool {
-        self.components.iter().any(|c| c.kind == Kind::Database)
     }
 }
 

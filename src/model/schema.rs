@@ -257,6 +257,18 @@ pub enum DataAccess {
     Write,
 }
 
+impl DataAccess {
+    /// The name used in the YAML.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataAccess::None => "none",
+            DataAccess::Read => "read",
+            DataAccess::Write => "write",
+        }
+    }
+}
+
 /// One component of the architecture.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -58,11 +58,7 @@ impl ModelReport {
             .map(|(j, jf)| JourneySummary {
                 name: j.id.clone(),
                 label: j.title().to_owned(),
-                data: match j.data {
-                    crate::model::DataAccess::None => "none",
-                    crate::model::DataAccess::Read => "read",
-                    crate::model::DataAccess::Write => "write",
-                },
+                data: j.data.as_str(),
                 derived: j.derived,
                 broken: jf.broken,
                 single_points_of_failure: jf
