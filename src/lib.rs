@@ -3,5 +3,6 @@ pub mod analysis;
 pub mod graph;
 pub mod lint;
 pub mod model;
+pub mod render;
 pub mod report;
 pub use model::Model;

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod draw;
 mod rule;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,8 @@ struct Cli {
 enum Command {
     /// Lint models: single points of failure, HTTPS, firewalls, monitoring.
     Check(check::CheckArgs),
+    /// Draw a model: whiteboard text, SVG, DOT or Mermaid.
+    Draw(draw::DrawArgs),
     /// Print the JSON Schema of the model format (for editors).
     Schema,
     /// Print a rule's documentation, or list every rule.
@@ -41,6 +44,7 @@ pub(crate) fn run() -> u8 {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Draw(args) => draw::run(&args),
         Command::Schema => {
             out(archdoc::model::schema_json());
             0

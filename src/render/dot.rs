@@ -1,0 +1,144 @@
+//! Graphviz DOT export: one cluster per host, one node per component, the links as edges and
+//! the side edges (replication, monitoring, DNS) dashed with `constraint=false`, so `dot`
+//! keeps servers in their tier. For users who want Graphviz's own layout or tools that read
+//! DOT.
+
+use std::fmt::Write as _;
+
+use super::scene::{BoxKind, Scene, SideKind, component_line, link_text};
+
+/// The model as a DOT digraph.
+#[must_use]
+pub fn dot(scene: &Scene) -> String {
+    let m = scene.model;
+    let mut s = String::new();
+    let _ = writeln!(s, "digraph {} {{", quote(&m.name));
+    s.push_str("  graph [rankdir=TB, newrank=true, compound=true, fontname=\"Helvetica\"];\n");
+    s.push_str("  node [shape=box, style=\"rounded\", fontname=\"Helvetica\"];\n");
+    s.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    for (r, row) in scene.rows.iter().enumerate() {
+        let _ = writeln!(s, "  // tier {r}: {}", scene.row_tier[r].title());
+        for &b in row {
+            match scene.boxes[b].kind {
+                BoxKind::Host(h) => {
+                    let _ = writeln!(
+                        s,
+                        "  subgraph {} {{",
+                        quote(&format!("cluster_{}", m.hosts[h].id))
+                    );
+                    let _ = writeln!(s, "    label={};", quote(&scene.box_name(b)));
+                    s.push_str("    style=\"rounded\";\n");
+                    for &c in &scene.boxes[b].components {
+                        node(&mut s, scene, c, "    ");
+                    }
+                    if scene.boxes[b].components.is_empty() {
+                        let _ = writeln!(
+                            s,
+                            "    {} [label=\"(no components)\", shape=plaintext];",
+                            quote(&anchor(&m.hosts[h].id))
+                        );
+                    }
+                    s.push_str("  }\n");
+                }
+                BoxKind::Component(c) => node(&mut s, scene, c, "  "),
+            }
+        }
+        // Keep each tier's boxes on one rank: one component per box is enough.
+        let firsts: Vec<String> = row
+            .iter()
+            .filter_map(|&b| scene.boxes[b].components.first())
+            .map(|&c| quote(&m.components[c].id))
+            .collect();
+        if firsts.len() > 1 {
+            let _ = writeln!(s, "  {{ rank=same; {}; }}", firsts.join("; "));
+        }
+    }
+    for l in &m.links {
+        let mut attrs = Vec::new();
+        let text = link_text(m, l);
+        if !text.is_empty() {
+            attrs.push(format!("label={}", quote(&text)));
+        }
+        if l.optional {
+            attrs.push("style=dotted".to_owned());
+        }
+        let _ = writeln!(
+            s,
+            "  {} -> {}{};",
+            quote(&m.components[l.from].id),
+            quote(&m.components[l.to].id),
+            attr_list(&attrs)
+        );
+    }
+    for e in &scene.side {
+        let target = match e.to {
+            Some(c) => m.components[c].id.clone(),
+            None => match scene.boxes[e.to_box].components.first() {
+                Some(&c) => m.components[c].id.clone(),
+                None => anchor(scene.box_id(e.to_box)),
+            },
+        };
+        let mut attrs = vec![
+            "style=dashed".to_owned(),
+            "constraint=false".to_owned(),
+            format!("label={}", quote(&e.label)),
+        ];
+        if e.to.is_none() {
+            attrs.push(format!(
+                "lhead={}",
+                quote(&format!("cluster_{}", scene.box_id(e.to_box)))
+            ));
+        }
+        if e.kind == SideKind::Replication {
+            attrs.push("color=\"#555555\"".to_owned());
+        }
+        let _ = writeln!(
+            s,
+            "  {} -> {}{};",
+            quote(&m.components[e.from].id),
+            quote(&target),
+            attr_list(&attrs)
+        );
+    }
+    s.push_str("}\n");
+    s
+}
+
+fn node(s: &mut String, scene: &Scene, c: usize, indent: &str) {
+    let comp = &scene.model.components[c];
+    let _ = writeln!(
+        s,
+        "{indent}{} [label={}];",
+        quote(&comp.id),
+        quote(&component_line(comp))
+    );
+}
+
+/// The node standing for a host with no components (ids of components never contain `:`).
+fn anchor(host: &str) -> String {
+    format!("host:{host}")
+}
+
+fn attr_list(attrs: &[String]) -> String {
+    if attrs.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", attrs.join(", "))
+    }
+}
+
+/// A DOT double-quoted string: quotes and backslashes escaped, line breaks dropped.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
