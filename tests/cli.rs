@@ -208,3 +208,60 @@ fn schema_is_json_and_knows_every_kind() {
         assert!(s.contains(kind), "schema lacks {kind}");
     }
 }
+
+#[test]
+fn draw_writes_every_format_to_stdout_or_a_file() {
+    for format in ["ascii", "unicode", "svg", "dot", "mermaid"] {
+        let o = archdoc(&["draw", "models/foobar.yaml", "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("HAProxy"),
+            "{format}"
+        );
+    }
+    let d = tmpdir("draw-output");
+    let out = d.join("foobar.svg");
+    let o = archdoc(&[
+        "draw",
+        "models/foobar.yaml",
+        "--format",
+        "svg",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stdout.is_empty());
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("<svg"));
+    // A narrower page is honoured by the text formats.
+    let o = archdoc(&["draw", "models/scale-up.yaml", "--width", "60"]);
+    assert_eq!(o.status.code(), Some(0));
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        assert!(line.chars().count() <= 60, "{line}");
+    }
+}
+
+#[test]
+fn draw_refuses_bad_input_with_exit_2() {
+    let d = tmpdir("draw-bad");
+    let bad = write(
+        &d,
+        "bad.yaml",
+        b"name: x\ncomponents:\n  a: { kind: nope }\n",
+    );
+    let o = archdoc(&["draw", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("help:"), "{}", text(&o));
+    let o = archdoc(&["draw", "models/foobar.yaml", "--format", "png"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = archdoc(&["draw", "models/foobar.yaml", "--width", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = archdoc(&[
+        "draw",
+        "models/foobar.yaml",
+        "--output",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "writing over a directory");
+    let o = archdoc(&["draw", "missing.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -6,7 +6,7 @@ mod common;
 
 use archdoc::analysis::{Analysis, GateKind, JourneyGraph};
 use archdoc::graph::ArchGraph;
-use common::{findings, spofs};
+use common::{Rng, findings, random_model, spofs};
 
 const SEED_HOSTS: &str = "
 hosts:
@@ -284,117 +284,6 @@ fn journey_up(jg: &JourneyGraph, failed: &[u32]) -> bool {
         }
     }
     up[jg.root as usize]
-}
-
-/// A small deterministic random generator (xorshift), so the test needs no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.next() % 100 < pct
-    }
-}
-
-/// A random but valid model: racks, hosts, balancers with pools, apps with links (some
-/// optional, some back edges that make cycles), databases with replicas and failover.
-fn random_model(rng: &mut Rng) -> String {
-    let racks = 1 + rng.below(3);
-    let hosts = 2 + rng.below(6);
-    let comps = 3 + rng.below(9);
-    let mut s = String::from("name: random\ndomains:\n");
-    for r in 0..racks {
-        s.push_str(&format!("  rack{r}: {{ kind: rack }}\n"));
-    }
-    s.push_str("hosts:\n");
-    for h in 0..hosts {
-        if rng.chance(60) {
-            s.push_str(&format!("  h{h}: {{ domain: rack{} }}\n", rng.below(racks)));
-        } else {
-            s.push_str(&format!("  h{h}: {{}}\n"));
-        }
-    }
-    s.push_str("components:\n  user: { kind: client }\n");
-    let mut kinds = Vec::new();
-    let mut dbs = Vec::new();
-    for c in 0..comps {
-        let kind = match rng.below(5) {
-            0 => "load_balancer",
-            1 => "database",
-            2 => "cache",
-            _ => "app_server",
-        };
-        kinds.push(kind);
-        let host = if rng.chance(85) {
-            format!(", host: h{}", rng.below(hosts))
-        } else {
-            String::new()
-        };
-        let mut extra = String::new();
-        if kind == "load_balancer" && c + 1 < comps {
-            let mut pool: Vec<String> = Vec::new();
-            for m in (c + 1)..comps {
-                if rng.chance(50) && pool.len() < 3 {
-                    pool.push(format!("c{m}"));
-                }
-            }
-            if pool.is_empty() {
-                pool.push(format!("c{}", c + 1));
-            }
-            extra = format!(", pool: [{}]", pool.join(", "));
-            if rng.chance(20) {
-                extra.push_str(", mode: active_passive, health_checks: false");
-            }
-        }
-        let kind = if kind == "load_balancer" && extra.is_empty() {
-            "app_server"
-        } else {
-            kind
-        };
-        if kind == "database" {
-            if !dbs.is_empty() && rng.chance(50) {
-                let p: usize = dbs[rng.below(dbs.len())];
-                extra = format!(", replica_of: c{p}");
-            } else {
-                dbs.push(c);
-                if rng.chance(40) {
-                    extra = ", failover: automatic".to_owned();
-                }
-            }
-        }
-        s.push_str(&format!("  c{c}: {{ kind: {kind}{host}{extra} }}\n"));
-    }
-    s.push_str("links:\n  - { from: user, to: c0 }\n");
-    let mut seen = std::collections::HashSet::new();
-    for c in 0..comps {
-        for _ in 0..rng.below(3) {
-            let t = rng.below(comps);
-            let backwards = t <= c;
-            if t == c || (backwards && !rng.chance(25)) || !seen.insert((c, t)) {
-                continue;
-            }
-            if kinds[c] == "load_balancer" {
-                continue; // keep balancers' requirements to their pools
-            }
-            let opt = if rng.chance(15) {
-                ", optional: true"
-            } else {
-                ""
-            };
-            s.push_str(&format!("  - {{ from: c{c}, to: c{t}{opt} }}\n"));
-        }
-    }
-    s.push_str(
-        "journeys:\n  browse: { data: none }\n  read: { data: read }\n  write: { data: write }\n",
-    );
-    s
 }
 
 #[test]

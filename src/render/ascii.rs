@@ -432,48 +432,57 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
             cursor += 1;
         }
 
-        // Tracks.
+        // Tracks. A column can hold one net's stem (above its track) and another net's
+        // arrival (below its track) only if the first track lies above the second, so
+        // tracks are ordered to respect that wherever the constraints allow.
         let mut track_y: BTreeMap<usize, usize> = BTreeMap::new(); // net -> track line of this boundary
         let mut arrivals: Vec<(usize, usize, usize)> = Vec::new(); // (x, from y, net)
         let mut straight: Vec<(usize, usize)> = Vec::new(); // (net, x): one stem onto one box
-        for (n, net) in nets.iter_mut().enumerate() {
-            let srcs: Vec<usize> = net
+        let mut pending: Vec<Track> = Vec::new();
+        for (n, net) in nets.iter().enumerate() {
+            let src_xs: Vec<usize> = net
                 .sources
                 .iter()
-                .copied()
-                .filter(|&s| band_of[s] == k)
+                .filter(|&&s| band_of[s] == k)
+                .map(|&s| x_of[s])
                 .collect();
-            let tgts: Vec<usize> = net
+            let tgt_xs: Vec<usize> = net
                 .targets
                 .iter()
-                .copied()
-                .filter(|&t| band_of[t] == k + 1)
+                .filter(|&&t| band_of[t] == k + 1)
+                .map(|&t| in_ports[&(n, t)])
                 .collect();
-            if srcs.is_empty() && tgts.is_empty() {
+            if src_xs.is_empty() && tgt_xs.is_empty() {
                 continue;
             }
-            let src_xs: Vec<usize> = srcs.iter().map(|&s| x_of[s]).collect();
-            let tgt_xs: Vec<usize> = tgts.iter().map(|&t| in_ports[&(n, t)]).collect();
+            let all = src_xs.iter().chain(&tgt_xs);
+            let (lo, hi) = (
+                all.clone().copied().min().unwrap_or(0),
+                all.copied().max().unwrap_or(0),
+            );
+            if lo == hi && net.lane.is_none() {
+                // Straight down: no bus line, the stem runs into the arrow.
+                straight.push((n, lo));
+            } else {
+                pending.push((n, src_xs, tgt_xs));
+            }
+        }
+        for (n, src_xs, tgt_xs) in order_tracks(pending) {
             let mut xs: Vec<usize> = src_xs.iter().chain(&tgt_xs).copied().collect();
-            if let Some(lane) = net.lane {
+            if let Some(lane) = nets[n].lane {
                 xs.push(2 * lane);
-                net.lane_ys.push(cursor);
+                nets[n].lane_ys.push(cursor);
             }
             let (lo, hi) = (
                 xs.iter().copied().min().unwrap_or(0),
                 xs.iter().copied().max().unwrap_or(0),
             );
-            if lo == hi && net.lane.is_none() {
-                // Straight down: no bus line, the stem runs into the arrow.
-                straight.push((n, lo));
-                continue;
-            }
             if lo < hi {
                 canvas.hline(cursor, lo, hi);
             }
             track_y.insert(n, cursor);
-            for &t in &tgts {
-                arrivals.push((in_ports[&(n, t)], cursor, n));
+            for &x in &tgt_xs {
+                arrivals.push((x, cursor, n));
             }
             cursor += 1;
         }
@@ -606,6 +615,44 @@ fn block(scene: &Scene, b: usize, listed: &[Vec<usize>], g: &Glyphs, cap: usize)
         }
     }
     lines
+}
+
+/// A track to draw: its net, its stem columns, its arrival columns.
+type Track = (usize, Vec<usize>, Vec<usize>);
+
+/// Orders the tracks of one boundary so that a net whose stem uses a column comes before a
+/// net that arrives through that column (Kahn's algorithm, ties in the given order; a cycle
+/// is broken at the first net left, and boundaries with very many nets keep their order).
+fn order_tracks(pending: Vec<Track>) -> Vec<Track> {
+    let n = pending.len();
+    if n > 256 {
+        return pending;
+    }
+    let mut before = vec![0usize; n]; // how many unplaced nets must come first
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for a in 0..n {
+        for b in 0..n {
+            if a != b && pending[a].1.iter().any(|x| pending[b].2.contains(x)) {
+                after[a].push(b);
+                before[b] += 1;
+            }
+        }
+    }
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let next = (0..n)
+            .find(|&i| !placed[i] && before[i] == 0)
+            .or_else(|| (0..n).find(|&i| !placed[i]))
+            .unwrap_or(0);
+        placed[next] = true;
+        order.push(next);
+        for &b in &after[next] {
+            before[b] = before[b].saturating_sub(1);
+        }
+    }
+    let mut slots: Vec<Option<Track>> = pending.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// What box `b` is made of, names aside: the kind, software and role of each component and

@@ -239,11 +239,19 @@ pub fn layout(scene: &Scene) -> Layout {
     let mut bands: Vec<(usize, Vec<usize>)> = Vec::new();
     for s in 0..stripes {
         for (r, row) in scene.rows.iter().enumerate() {
+            // A row that fits stays whole in the first stripe.
             let len = row.len();
+            let fits = row_width(row) <= MAX_ROW_WIDTH;
             let part: Vec<usize> = row
                 .iter()
                 .enumerate()
-                .filter(|&(i, _)| i * stripes / len.max(1) == s)
+                .filter(|&(i, _)| {
+                    if fits {
+                        s == 0
+                    } else {
+                        i * stripes / len.max(1) == s
+                    }
+                })
                 .map(|(_, &b)| b)
                 .collect();
             if !part.is_empty() {
@@ -583,7 +591,19 @@ pub fn layout(scene: &Scene) -> Layout {
     // Points.
     let mut edges = Vec::new();
     let mut labels = Vec::new();
-    let mut labelled: BTreeSet<(usize, i32, bool)> = BTreeSet::new();
+    // One label per exit point: what its edges carry (monitoring agents' reports go unsaid).
+    let mut exit_labels: BTreeMap<(usize, i32), Vec<&str>> = BTreeMap::new();
+    for p in &plans {
+        let quiet =
+            matches!(p.kind, EdgeKind::Side(i) if scene.side[i].kind == SideKind::ReportsTo);
+        if quiet || p.label.is_empty() {
+            continue;
+        }
+        let texts = exit_labels.entry((p.exit_box, p.exit_x)).or_default();
+        if !texts.contains(&p.label.as_str()) {
+            texts.push(&p.label);
+        }
+    }
     for p in &plans {
         let bx = boxes[p.exit_box];
         let ex = bx.x + p.exit_x;
@@ -623,27 +643,11 @@ pub fn layout(scene: &Scene) -> Layout {
             kind: p.kind,
             points: simplify(pts),
         });
-        let quiet =
-            matches!(p.kind, EdgeKind::Side(i) if scene.side[i].kind == SideKind::ReportsTo);
-        if !quiet && !p.label.is_empty() && labelled.insert((p.exit_box, p.exit_x, p.side)) {
-            let all: Vec<&str> = {
-                let mut v: Vec<&str> = Vec::new();
-                for q in &plans {
-                    if q.exit_box == p.exit_box
-                        && q.exit_x == p.exit_x
-                        && q.side == p.side
-                        && !q.label.is_empty()
-                        && !v.contains(&q.label.as_str())
-                    {
-                        v.push(&q.label);
-                    }
-                }
-                v
-            };
+        if let Some(texts) = exit_labels.remove(&(p.exit_box, p.exit_x)) {
             labels.push(Label {
                 x: ex + 5,
                 y: bx.bottom() + 13,
-                text: shorten(&all.join("; ")),
+                text: shorten(&texts.join("; ")),
             });
         }
     }

@@ -1,0 +1,340 @@
+//! `archdoc draw`: snapshots of every example model in every format (reviewed by eye), PNG
+//! renderings of the SVGs for looking at layout changes, and invariants of the layout on
+//! generated and random models: no overlapping boxes, every component inside its host, every
+//! link and side edge drawn, orthogonal edges, identical bytes on every run.
+
+mod common;
+
+#[path = "../bench/generate.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod generate;
+
+use archdoc::model::{Limits, load_file, load_str};
+use archdoc::render::svg::{EdgeKind, Layout, layout, svg};
+use archdoc::render::{Scene, TextOptions, dot::dot, mermaid::mermaid, whiteboard};
+use archdoc::report::ModelReport;
+use common::{Rng, random_model};
+
+fn example_models() -> Vec<(String, archdoc::Model)> {
+    let mut paths: Vec<_> = std::fs::read_dir("models")
+        .expect("models/ exists")
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let model = load_file(p, &format!("models/{name}.yaml"), &Limits::default())
+                .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            (name, model)
+        })
+        .collect()
+}
+
+fn text(scene: &Scene, unicode: bool) -> String {
+    whiteboard(
+        scene,
+        &TextOptions {
+            unicode,
+            width: 100,
+        },
+    )
+}
+
+#[test]
+fn snapshots_of_every_example_in_every_format() {
+    for (name, model) in example_models() {
+        let scene = Scene::new(&model);
+        let findings = ModelReport::check(&model).findings;
+        insta::assert_snapshot!(format!("{name}.ascii"), text(&scene, false));
+        insta::assert_snapshot!(format!("{name}.unicode"), text(&scene, true));
+        insta::assert_snapshot!(format!("{name}.svg"), svg(&scene, &findings));
+        insta::assert_snapshot!(format!("{name}.dot"), dot(&scene));
+        insta::assert_snapshot!(format!("{name}.mermaid"), mermaid(&scene));
+    }
+}
+
+#[test]
+fn the_seed_whiteboard_reads_like_the_seed() {
+    let model = common::model(&std::fs::read_to_string("models/foobar.yaml").unwrap());
+    let a = text(&Scene::new(&model), false);
+    let pos = |needle: &str| {
+        a.find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` in\n{a}"))
+    };
+    // Top to bottom: the user, the DNS lookup, the Internet, the balancer, the servers.
+    assert!(pos("User Browser") < pos("DNS lookup (A record: www.foobar.com"));
+    assert!(pos("DNS lookup") < pos("Internet"));
+    assert!(pos("Internet") < pos("[ Load Balancer: HAProxy ]"));
+    assert!(pos("[ Load Balancer: HAProxy ]") < pos("(Round Robin)"));
+    assert!(pos("(Round Robin)") < pos("[ Server 1 ]"));
+    // The servers side by side, on one line, each with its components as a tree.
+    let line = a.lines().find(|l| l.contains("[ Server 1 ]")).unwrap();
+    assert!(line.contains("[ Server 2 ]"), "{line}");
+    for part in [
+        "Nginx (Web Server)",
+        "Application Server",
+        "Application Files (Code Base)",
+        "MySQL (Database, primary)",
+        "MySQL (Database, replica)",
+        "Primary: MySQL @ Server 1",
+        "Replica: MySQL @ Server 2 (async)",
+    ] {
+        assert!(a.contains(part), "no `{part}` in\n{a}");
+    }
+    // The fan-out bus and an arrow into each server.
+    let bus = a.lines().position(|l| l.starts_with("+---")).unwrap();
+    let arrows = a.lines().nth(bus + 1).unwrap();
+    assert_eq!(arrows.matches('v').count(), 2, "{arrows}");
+    // Plain ASCII by default.
+    assert!(a.is_ascii(), "{a}");
+}
+
+#[test]
+fn the_other_examples_show_what_they_add() {
+    let scale = text(
+        &Scene::new(&common::model(
+            &std::fs::read_to_string("models/scale-up.yaml").unwrap(),
+        )),
+        false,
+    );
+    for part in [
+        "[ Virtual IP (keepalived) ]",
+        "(virtual IP, automatic failover)",
+        "[ Load Balancer 1: HAProxy ]",
+        "[ Load Balancer 2: HAProxy ]",
+        "HTTPS",
+        "ufw (Firewall, allows 443)",
+        "Monitoring agent ~> Datadog",
+        "Monitoring: Datadog",
+    ] {
+        assert!(scale.contains(part), "no `{part}` in\n{scale}");
+    }
+}
+
+/// Checks the geometric promises of the SVG layout.
+fn assert_layout_invariants(name: &str, scene: &Scene, lay: &Layout) {
+    let m = scene.model;
+    // Boxes never overlap, and stay inside the picture.
+    let mut boxes: Vec<(usize, archdoc::render::svg::Rect)> =
+        lay.boxes.iter().copied().enumerate().collect();
+    boxes.sort_by_key(|(_, r)| (r.y, r.x));
+    for (i, (a, ra)) in boxes.iter().enumerate() {
+        assert!(ra.x >= 0 && ra.y >= 0 && ra.right() <= lay.width && ra.bottom() <= lay.height);
+        for (b, rb) in &boxes[i + 1..] {
+            if rb.y >= ra.bottom() {
+                break;
+            }
+            assert!(!ra.overlaps(rb), "{name}: boxes {a} and {b} overlap");
+        }
+    }
+    // Every component is inside its box, and the components of a box do not overlap.
+    for (b, bx) in scene.boxes.iter().enumerate() {
+        for (i, &c) in bx.components.iter().enumerate() {
+            assert!(
+                lay.boxes[b].contains(&lay.components[c]),
+                "{name}: `{}` is outside its box",
+                m.components[c].id
+            );
+            for &d in &bx.components[i + 1..] {
+                assert!(!lay.components[c].overlaps(&lay.components[d]));
+            }
+        }
+    }
+    // Every link and every side edge is drawn exactly once; every edge is orthogonal and
+    // inside the picture.
+    let mut links = vec![0; m.links.len()];
+    let mut sides = vec![0; scene.side.len()];
+    for e in &lay.edges {
+        match e.kind {
+            EdgeKind::Flow(l) | EdgeKind::Inner(l) => links[l] += 1,
+            EdgeKind::Side(s) => sides[s] += 1,
+        }
+        assert!(
+            e.points.len() >= 2,
+            "{name}: an edge with {} points",
+            e.points.len()
+        );
+        for w in e.points.windows(2) {
+            assert!(
+                w[0].0 == w[1].0 || w[0].1 == w[1].1,
+                "{name}: a diagonal segment {w:?}"
+            );
+        }
+        for &(x, y) in &e.points {
+            assert!(
+                x >= 0 && y >= 0 && x <= lay.width && y <= lay.height,
+                "{name}: ({x},{y}) outside"
+            );
+        }
+    }
+    for (l, n) in links.iter().enumerate() {
+        assert_eq!(*n, 1, "{name}: link {l} drawn {n} times");
+    }
+    for (s, n) in sides.iter().enumerate() {
+        let e = &scene.side[s];
+        let self_edge = e.to == Some(e.from);
+        assert_eq!(
+            *n,
+            usize::from(!self_edge),
+            "{name}: side edge {s} drawn {n} times"
+        );
+    }
+}
+
+#[test]
+fn layout_invariants_on_examples_random_and_generated_models() {
+    for (name, model) in example_models() {
+        let scene = Scene::new(&model);
+        assert_layout_invariants(&name, &scene, &layout(&scene));
+    }
+    let mut rng = Rng(0x0d1a_6a4a_5eed_0003);
+    for i in 0..200 {
+        let src = random_model(&mut rng);
+        let model = load_str(&src, "random.yaml", &Limits::default())
+            .unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+        let scene = Scene::new(&model);
+        assert_layout_invariants(&format!("random #{i}"), &scene, &layout(&scene));
+        // Text output never panics and is the same twice.
+        assert_eq!(text(&scene, false), text(&scene, false));
+    }
+    for size in [100, 1000, 3000] {
+        let src = generate::model(size, 7);
+        let model = load_str(&src, "generated.yaml", &Limits::default()).unwrap();
+        let scene = Scene::new(&model);
+        assert_layout_invariants(&format!("generated {size}"), &scene, &layout(&scene));
+    }
+}
+
+#[test]
+fn every_format_is_byte_identical_across_runs() {
+    let src = generate::model(600, 3);
+    let model = load_str(&src, "generated.yaml", &Limits::default()).unwrap();
+    let again = load_str(&src, "generated.yaml", &Limits::default()).unwrap();
+    let findings = ModelReport::check(&model).findings;
+    let (a, b) = (Scene::new(&model), Scene::new(&again));
+    assert_eq!(svg(&a, &findings), svg(&b, &findings));
+    assert_eq!(text(&a, false), text(&b, false));
+    assert_eq!(text(&a, true), text(&b, true));
+    assert_eq!(dot(&a), dot(&b));
+    assert_eq!(mermaid(&a), mermaid(&b));
+}
+
+#[test]
+fn wide_models_fold_identical_servers_and_fit_the_page() {
+    let src = generate::model(3000, 11);
+    let model = load_str(&src, "generated.yaml", &Limits::default()).unwrap();
+    let a = text(&Scene::new(&model), false);
+    assert!(a.contains(" x "), "{a}");
+    assert!(a.lines().count() < 200, "{} lines", a.lines().count());
+    for line in a.lines() {
+        assert!(line.chars().count() <= 100, "too wide: {line}");
+    }
+    // Each folded box says how many it stands for; together they count every host.
+    let hosts: usize = a
+        .lines()
+        .flat_map(|l| l.split("[ ").skip(1))
+        .filter_map(|part| {
+            let count = part.split(" ] x ").nth(1)?;
+            count.split_whitespace().next()?.parse::<usize>().ok()
+        })
+        .sum();
+    assert!(
+        hosts > model.hosts.len() / 2,
+        "{hosts} of {}",
+        model.hosts.len()
+    );
+}
+
+#[test]
+fn user_text_is_escaped_in_svg_dot_and_mermaid() {
+    let model = common::model(
+        r#"
+name: "<script>alert('x')</script> & co"
+hosts:
+  h1: { label: "Host <b>\"one\"</b>" }
+components:
+  user: { kind: client, label: "User <img src=x onerror=alert(1)>" }
+  web: { kind: web_server, host: h1, label: "Web | ] } # `tick`" }
+links:
+  - { from: user, to: web, label: "a\"b --> c" }
+"#,
+    );
+    let scene = Scene::new(&model);
+    let s = svg(&scene, &[]);
+    assert!(
+        !s.contains("<script>") && !s.contains("<img") && !s.contains("<b>"),
+        "{s}"
+    );
+    assert!(s.contains("&lt;script&gt;"));
+    roxmltree_like_check(&s);
+    let d = dot(&scene);
+    assert!(d.contains(r#"\"one\""#), "{d}");
+    let mm = mermaid(&scene);
+    for line in mm.lines().skip(1) {
+        // Inside a quoted label nothing may close the quote or the shape early.
+        if let Some(start) = line.find("[\"") {
+            let inner = &line[start + 2..line.rfind("\"]").unwrap()];
+            assert!(
+                !inner.contains('"') && !inner.contains(']') && !inner.contains('|'),
+                "{line}"
+            );
+        }
+    }
+}
+
+/// A well-formedness check without an XML dependency: tags balance.
+fn roxmltree_like_check(s: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').expect("unclosed tag");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
+        } else if !tag.ends_with('/') {
+            let name = tag.split_whitespace().next().unwrap_or("").to_owned();
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn svgs_render_to_png_for_review() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("draw-png");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut fonts = resvg::usvg::fontdb::Database::new();
+    fonts.load_system_fonts();
+    let options = resvg::usvg::Options {
+        fontdb: std::sync::Arc::new(fonts),
+        ..Default::default()
+    };
+    for (name, model) in example_models() {
+        let scene = Scene::new(&model);
+        let findings = ModelReport::check(&model).findings;
+        let text = svg(&scene, &findings);
+        let tree = resvg::usvg::Tree::from_str(&text, &options)
+            .unwrap_or_else(|e| panic!("{name}: resvg cannot read our SVG: {e}"));
+        let size = tree.size().to_int_size();
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::default(),
+            &mut pixmap.as_mut(),
+        );
+        // Something was drawn: boxes and edges leave non-white pixels.
+        let inked = pixmap
+            .pixels()
+            .iter()
+            .filter(|p| p.red() < 200 || p.green() < 200 || p.blue() < 200)
+            .count();
+        assert!(inked > 1000, "{name}: only {inked} inked pixels");
+        pixmap.save_png(dir.join(format!("{name}.png"))).unwrap();
+    }
+}
