@@ -338,3 +338,46 @@ fn svgs_render_to_png_for_review() {
         pixmap.save_png(dir.join(format!("{name}.png"))).unwrap();
     }
 }
+
+#[test]
+fn graphviz_accepts_the_dot_export_when_installed() {
+    let has_dot = std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_dot {
+        eprintln!("graphviz not installed: skipped");
+        return;
+    }
+    let mut sources: Vec<String> = example_models()
+        .into_iter()
+        .map(|(_, m)| m.source.to_string())
+        .collect();
+    sources.push(generate::model(300, 5));
+    for src in sources {
+        let model = load_str(&src, "m.yaml", &Limits::default()).unwrap();
+        let text = dot(&Scene::new(&model));
+        let mut child = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            model.name,
+            err.chars().take(300).collect::<String>()
+        );
+    }
+}

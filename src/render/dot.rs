@@ -1,7 +1,12 @@
 //! Graphviz DOT export: one cluster per host, one node per component, the links as edges and
-//! the side edges (replication, monitoring, DNS) dashed with `constraint=false`, so `dot`
-//! keeps servers in their tier. For users who want Graphviz's own layout or tools that read
-//! DOT.
+//! the side edges (replication, monitoring, DNS) dashed. For users who want Graphviz's own
+//! layout, or tools that read DOT.
+//!
+//! Side edges are not marked `constraint=false`, although that would keep a replica's server
+//! in its tier: Graphviz 2.43 (Debian 12) fails with "trouble in init_rank" on such edges
+//! between clusters from a few hundred nodes on, and a valid drawing matters more than an
+//! aligned one. No `rank=same` is forced either: links inside a tier (an application server
+//! calling a cache in the same row) would make such constraints unsatisfiable.
 
 use std::fmt::Write as _;
 
@@ -43,15 +48,6 @@ pub fn dot(scene: &Scene) -> String {
                 BoxKind::Component(c) => node(&mut s, scene, c, "  "),
             }
         }
-        // Keep each tier's boxes on one rank: one component per box is enough.
-        let firsts: Vec<String> = row
-            .iter()
-            .filter_map(|&b| scene.boxes[b].components.first())
-            .map(|&c| quote(&m.components[c].id))
-            .collect();
-        if firsts.len() > 1 {
-            let _ = writeln!(s, "  {{ rank=same; {}; }}", firsts.join("; "));
-        }
     }
     for l in &m.links {
         let mut attrs = Vec::new();
@@ -80,7 +76,6 @@ pub fn dot(scene: &Scene) -> String {
         };
         let mut attrs = vec![
             "style=dashed".to_owned(),
-            "constraint=false".to_owned(),
             format!("label={}", quote(&e.label)),
         ];
         if e.to.is_none() {
