@@ -346,7 +346,7 @@ fn graphviz_accepts_the_dot_export_when_installed() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_dot {
-        eprintln!("graphviz not installed: skipped");
+        // Graphviz not installed (CI installs it): nothing to compare against.
         return;
     }
     let mut sources: Vec<String> = example_models()
