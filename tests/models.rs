@@ -27,6 +27,7 @@ fn foobar_is_judged_like_the_seed_review() {
             "error single-point-of-failure lb-01 [all,read,write]",
             "error single-point-of-failure server-1 [write]",
             "error single-point-of-failure haproxy [all,read,write]",
+            "warning missing-health-checks haproxy",
             "error single-point-of-failure mysql-primary [write]",
             "error missing-https haproxy",
         ]
@@ -53,6 +54,7 @@ fn simple_web_stack_has_one_of_everything() {
             "error single-point-of-failure nginx [all,read,write]",
             "error single-point-of-failure app [all,read,write]",
             "error single-point-of-failure files [all,read,write]",
+            "warning database-without-replica mysql",
             "error single-point-of-failure mysql [read,write]",
             "error missing-https nginx",
         ]
@@ -67,11 +69,11 @@ fn secured_and_monitored_keeps_the_spofs_and_plain_hops_behind_tls() {
             "error single-point-of-failure lb-01 [all,read,write]",
             "error single-point-of-failure server-1 [write]",
             "error single-point-of-failure haproxy [all,read,write]",
-            "warning missing-https haproxy",
-            "warning missing-https haproxy",
+            "warning plaintext-behind-tls haproxy",
+            "warning plaintext-behind-tls haproxy",
             "error single-point-of-failure mysql-primary [write]",
-            "warning missing-https app-1",
-            "warning missing-https app-2",
+            "warning plaintext-behind-tls app-1",
+            "warning plaintext-behind-tls app-2",
         ]
     );
 }

@@ -20,7 +20,7 @@ pub(crate) fn run(args: &RuleArgs) -> u8 {
         for r in registry::ALL {
             let m = r.meta();
             out(&format!(
-                "{:<28} {:<14} {:<8} {}\n",
+                "{:<30} {:<14} {:<8} {}\n",
                 m.id,
                 m.category.as_str(),
                 m.default_severity.as_str(),

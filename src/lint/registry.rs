@@ -2,16 +2,28 @@
 
 use super::Rule;
 use super::rules::{
-    DependencyCycle, MissingFirewall, MissingHttps, MissingMonitoring, SinglePointOfFailure,
+    DatabaseExposed, DatabaseWithoutReplica, DependencyCycle, ManualFailoverOnly, MissingFirewall,
+    MissingHealthChecks, MissingHttps, MissingMonitoring, MonitoringSingleInstance,
+    PlaintextBehindTls, ReplicasShareFailureDomain, SingleBackendPool, SinglePointOfFailure,
+    UnreachableComponent,
 };
 
 /// All rules, in the order they run and are listed.
 pub static ALL: &[&dyn Rule] = &[
     &SinglePointOfFailure,
     &MissingHttps,
+    &PlaintextBehindTls,
     &MissingFirewall,
+    &DatabaseExposed,
     &MissingMonitoring,
+    &MonitoringSingleInstance,
+    &MissingHealthChecks,
+    &SingleBackendPool,
+    &DatabaseWithoutReplica,
+    &ManualFailoverOnly,
+    &ReplicasShareFailureDomain,
     &DependencyCycle,
+    &UnreachableComponent,
 ];
 
 /// The rule with this id.

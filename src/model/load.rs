@@ -781,6 +781,7 @@ impl<'a> Resolver<'a> {
         field!("algorithm", c.algorithm);
         field!("mode", c.mode);
         field!("health_checks", c.health_checks);
+        field!("backup", c.backup);
         field!("backend", c.backend);
         field!("members", c.members);
         field!("role", c.role);
@@ -808,7 +809,7 @@ impl<'a> Resolver<'a> {
         } else {
             "`failover` belongs to a database primary or a virtual IP"
         };
-        let misplaced: [(&str, bool, String, &str); 15] = [
+        let misplaced: [(&str, bool, String, &str); 16] = [
             (
                 "host",
                 kind != Kind::Client,
@@ -837,6 +838,12 @@ impl<'a> Resolver<'a> {
                 add_pool,
             ),
             ("backend", balanced, not_a_pool("backend"), add_pool),
+            (
+                "backup",
+                matches!(kind, Kind::Database | Kind::Cache),
+                format!("{} holds no data to back up", article(kind)),
+                "`backup` belongs to a `database` or a `cache`",
+            ),
             (
                 "members",
                 kind == Kind::VirtualIp,
@@ -1060,6 +1067,7 @@ impl<'a> Resolver<'a> {
             algorithm: c.algorithm.as_ref().map(|a| a.value),
             mode: c.mode.as_ref().map_or(Mode::ActiveActive, |m| m.value),
             health_checks: c.health_checks.as_ref().map(|h| h.value),
+            backup: c.backup.as_ref().map(|b| b.value),
             backend,
             members,
             role,

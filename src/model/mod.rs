@@ -158,6 +158,8 @@ pub struct Component {
     pub mode: Mode,
     /// Whether the balancer checks its members' health; `None` when not written.
     pub health_checks: Option<bool>,
+    /// Whether a database or cache is backed up outside itself; `None` when not written.
+    pub backup: Option<bool>,
     /// How a balancer talks to its pool.
     pub backend: Endpoint,
     /// The members that can hold a virtual IP, the first being the active one.

@@ -62,6 +62,21 @@ pub enum DomainKind {
     Other,
 }
 
+impl DomainKind {
+    /// The name used in the YAML.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainKind::Rack => "rack",
+            DomainKind::Zone => "zone",
+            DomainKind::Region => "region",
+            DomainKind::Power => "power",
+            DomainKind::Network => "network",
+            DomainKind::Other => "domain",
+        }
+    }
+}
+
 /// A server or VM.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -290,6 +305,8 @@ pub(crate) struct RawComponent {
     pub(crate) mode: Option<Spanned<Mode>>,
     #[serde(default)]
     pub(crate) health_checks: Option<Spanned<bool>>,
+    /// Whether a database or cache is backed up outside itself.
+    pub(crate) backup: Option<Spanned<bool>>,
     #[serde(default)]
     pub(crate) backend: Option<Spanned<RawEndpoint>>,
     #[serde(default)]
