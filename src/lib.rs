@@ -3,6 +3,7 @@ pub mod analysis;
 pub mod graph;
 pub mod lint;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub use model::Model;

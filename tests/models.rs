@@ -98,8 +98,8 @@ fn every_model_loads_and_checks_deterministically() {
             continue;
         }
         let name = p.to_string_lossy().into_owned();
-        let a = archdoc::report::json(&[check(&name)], &[]);
-        let b = archdoc::report::json(&[check(&name)], &[]);
+        let a = archdoc::report::json(&[check(&name)], &[], &Default::default());
+        let b = archdoc::report::json(&[check(&name)], &[], &Default::default());
         assert_eq!(a, b, "{name}: output differs between runs");
         n += 1;
     }
@@ -170,6 +170,10 @@ fn schema_matches_the_loader() {
         (
             "journey",
             "name: x\ncomponents: {a: {kind: other}}\njourneys: {j: {zzz: 1}}\n",
+        ),
+        (
+            "ignore",
+            "name: x\ncomponents: {a: {kind: other, ignore: [{rule: r, zzz: 1}]}}\n",
         ),
     ];
     for (def, src) in probes {

@@ -2,10 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use clap::{Args, ValueEnum};
 
-use archdoc::lint::Severity;
+use archdoc::lint::{LintOptions, Severity, registry};
 use archdoc::model::{Limits, ModelError, load_file};
+use archdoc::policy::baseline::Comparison;
+use archdoc::policy::{Baseline, Config};
 use archdoc::report::{self, HumanStyle, ModelReport};
 
 use super::{EXIT_TROUBLE, err, out, use_color};
@@ -14,22 +18,75 @@ use super::{EXIT_TROUBLE, err, out, use_color};
 pub(crate) struct CheckArgs {
     /// Model files or directories of models (default: `models/`).
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Exit 1 when a finding is at least this severe.
+    /// Output format, optionally to a file: `FORMAT` or `FORMAT=FILE`. Repeat for several
+    /// (human, concise, json, sarif, github, gitlab, junit, markdown).
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
+    format: Vec<String>,
+    /// Exit 1 when a finding that counts is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Always exit 0 when the check ran (a 2 for bad input is never hidden).
     #[arg(long)]
     exit_zero: bool,
+    /// The configuration file (default: `archdoc.yaml` next to the models or above them).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Disregard every `ignore:` entry in the models: report everything.
+    #[arg(long)]
+    no_ignores: bool,
+    /// Fail only on findings this baseline (from `archdoc baseline create`) does not know.
+    #[arg(long, value_name = "FILE", conflicts_with = "new_since")]
+    baseline: Option<PathBuf>,
+    /// Fail only on findings the same models did not have at the merge-base of this git ref.
+    #[arg(long, value_name = "REF")]
+    new_since: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Markdown,
+}
+
+impl Format {
+    const ALL: [(&'static str, Format); 8] = [
+        ("human", Format::Human),
+        ("concise", Format::Concise),
+        ("json", Format::Json),
+        ("sarif", Format::Sarif),
+        ("github", Format::Github),
+        ("gitlab", Format::Gitlab),
+        ("junit", Format::Junit),
+        ("markdown", Format::Markdown),
+    ];
+}
+
+/// `FORMAT` or `FORMAT=FILE`.
+fn parse_format(spec: &str) -> Result<(Format, Option<PathBuf>), String> {
+    let (name, file) = match spec.split_once('=') {
+        Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
+        Some((n, _)) => (n, None),
+        None => (spec, None),
+    };
+    match Format::ALL.iter().find(|(n, _)| *n == name) {
+        Some((_, f)) => Ok((*f, file)),
+        None => {
+            let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
+            let hint = archdoc::model::suggest::did_you_mean(name, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Err(format!(
+                "error: unknown format `{name}`{hint}\n  help: one of {}; add `=FILE` to write it to a file\n",
+                names.join(", ")
+            ))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,6 +177,62 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
+/// Models checked: the reports, the loaded models (for code frames), the errors.
+pub(crate) struct Checked {
+    pub(crate) reports: Vec<ModelReport>,
+    pub(crate) models: Vec<archdoc::Model>,
+    pub(crate) errors: Vec<ModelError>,
+    pub(crate) configs: Vec<Config>,
+}
+
+/// Loads the configuration named with `--config`, or none (then each model finds its own).
+pub(crate) fn explicit_config(path: Option<&Path>) -> Result<Option<Config>, Box<ModelError>> {
+    path.map(|p| Config::load(p, &display_path(p))).transpose()
+}
+
+/// Loads and checks every model file, each with its configuration.
+pub(crate) fn check_files(
+    files: &[PathBuf],
+    config: Option<&Config>,
+    options: LintOptions,
+) -> Result<Checked, Box<ModelError>> {
+    let limits = Limits::default();
+    let mut found: BTreeMap<PathBuf, Config> = BTreeMap::new();
+    let mut checked = Checked {
+        reports: Vec::new(),
+        models: Vec::new(),
+        errors: Vec::new(),
+        configs: Vec::new(),
+    };
+    for f in files {
+        let cfg = match config {
+            Some(c) => c.clone(),
+            None => match Config::discover(f) {
+                Some(p) => match found.get(&p) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = Config::load(&p, &display_path(&p))?;
+                        found.insert(p, c.clone());
+                        c
+                    }
+                },
+                None => Config::default(),
+            },
+        };
+        match load_file(f, &display_path(f), &limits) {
+            Ok(model) => {
+                checked
+                    .reports
+                    .push(ModelReport::check_with(&model, options, &cfg));
+                checked.models.push(model);
+                checked.configs.push(cfg);
+            }
+            Err(errs) => checked.errors.extend(errs),
+        }
+    }
+    Ok(checked)
+}
+
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let out_style = HumanStyle {
         color: use_color(&std::io::stdout()),
@@ -129,52 +242,130 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         color: use_color(&std::io::stderr()),
         width: 100,
     };
-    let files = match collect_models(&args.paths) {
-        Ok(f) => f,
-        Err(e) => {
-            if args.format == Format::Json {
-                out(&report::json(&[], std::slice::from_ref(e.as_ref())));
+    let mut formats = Vec::new();
+    for spec in &args.format {
+        match parse_format(spec) {
+            Ok(f) => formats.push(f),
+            Err(e) => {
+                err(&e);
+                return EXIT_TROUBLE;
             }
-            err(&report::human_error(&e, err_style));
-            return EXIT_TROUBLE;
-        }
-    };
-    let limits = Limits::default();
-    let mut reports = Vec::new();
-    let mut models = Vec::new();
-    let mut errors: Vec<ModelError> = Vec::new();
-    for f in &files {
-        match load_file(f, &display_path(f), &limits) {
-            Ok(model) => {
-                reports.push(ModelReport::check(&model));
-                models.push(model);
-            }
-            Err(errs) => errors.extend(errs),
         }
     }
-    let text = match args.format {
-        Format::Json => report::json(&reports, &errors),
-        Format::Concise => {
-            let mut s = report::concise(&reports);
-            for e in &errors {
-                s.push_str(&format!("{e}\n"));
-            }
-            s
+    let json_wanted = formats.iter().any(|(f, _)| *f == Format::Json);
+    let fail = |e: &ModelError| {
+        if json_wanted {
+            out(&report::json(
+                &[],
+                std::slice::from_ref(e),
+                &Comparison::default(),
+            ));
         }
-        Format::Human => {
-            let mut s = String::new();
-            for (r, m) in reports.iter().zip(&models) {
-                s.push_str(&report::human(r, m, out_style));
-            }
-            if !reports.is_empty() {
-                s.push_str(&report::human_summary(&reports));
-            }
-            s
-        }
+        err(&report::human_error(e, err_style));
+        EXIT_TROUBLE
     };
-    out(&text);
+    let files = match collect_models(&args.paths) {
+        Ok(f) => f,
+        Err(e) => return fail(&e),
+    };
+    let config = match explicit_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let options = LintOptions {
+        no_ignores: args.no_ignores,
+        ..LintOptions::default()
+    };
+    let mut checked = match check_files(&files, config.as_ref(), options) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+
+    // What counts: everything, or only what the baseline (or the git base) did not have.
+    let mut cmp = Comparison::default();
+    if let Some(path) = &args.baseline {
+        match Baseline::load(path, &display_path(path)) {
+            Ok(b) => cmp = b.apply(&mut checked.reports),
+            Err(e) => return fail(&e),
+        }
+    } else if let Some(git_ref) = &args.new_since {
+        match super::git::baseline_at_merge_base(git_ref, &files, &checked, options) {
+            Ok(b) => cmp = b.apply(&mut checked.reports),
+            Err(e) => return fail(&e),
+        }
+    }
+
+    let rules: Vec<&'static archdoc::lint::RuleMeta> = registry::ALL
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| checked.configs.is_empty() || checked.configs.iter().any(|c| c.enabled(m)))
+        .collect();
+    let sources = |file: &str| {
+        checked
+            .models
+            .iter()
+            .find(|m| m.file == file)
+            .map(|m| std::sync::Arc::clone(&m.source))
+    };
+    let reports = &checked.reports;
+    let errors = &checked.errors;
+    for (format, file) in &formats {
+        let text = match format {
+            Format::Json => report::json(reports, errors, &cmp),
+            Format::Concise => {
+                let mut s = report::concise(reports);
+                for e in errors {
+                    s.push_str(&format!("{e}\n"));
+                }
+                s
+            }
+            Format::Human => {
+                let mut s = String::new();
+                for (r, m) in reports.iter().zip(&checked.models) {
+                    s.push_str(&report::human(r, m, out_style));
+                }
+                if !reports.is_empty() {
+                    s.push_str(&report::human_summary(reports, &cmp));
+                }
+                s
+            }
+            Format::Sarif => report::sarif(reports, &rules, &sources),
+            Format::Github => {
+                if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                    let md = report::markdown(reports, &cmp);
+                    let appended = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&summary)
+                        .and_then(|mut f| std::io::Write::write_all(&mut f, md.as_bytes()));
+                    if let Err(e) = appended {
+                        err(&format!(
+                            "warning: cannot write the job summary to `{}`: {e}\n",
+                            PathBuf::from(&summary).display()
+                        ));
+                    }
+                }
+                report::github(reports)
+            }
+            Format::Gitlab => report::gitlab(reports),
+            Format::Junit => report::junit(reports),
+            Format::Markdown => report::markdown(reports, &cmp),
+        };
+        match file {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, text) {
+                    err(&format!(
+                        "error: cannot write `{}`: {e}\n",
+                        display_path(path)
+                    ));
+                    return EXIT_TROUBLE;
+                }
+            }
+            None => out(&text),
+        }
+    }
     if !errors.is_empty() {
-        for e in &errors {
+        for e in errors {
             err(&report::human_error(e, err_style));
         }
         return EXIT_TROUBLE;

@@ -3,8 +3,10 @@
 //! could not do its job (bad input, bad usage).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod baseline;
 mod check;
 mod draw;
+mod git;
 mod rule;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +23,8 @@ struct Cli {
 enum Command {
     /// Lint models: single points of failure, HTTPS, firewalls, monitoring.
     Check(check::CheckArgs),
+    /// Record the current findings, so `check --baseline` fails only on new ones.
+    Baseline(baseline::BaselineArgs),
     /// Draw a model: whiteboard text, SVG, DOT or Mermaid.
     Draw(draw::DrawArgs),
     /// Print the JSON Schema of the model format (for editors).
@@ -45,6 +49,7 @@ pub(crate) fn run() -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Draw(args) => draw::run(&args),
+        Command::Baseline(args) => baseline::run(&args),
         Command::Schema => {
             out(archdoc::model::schema_json());
             0

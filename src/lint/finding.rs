@@ -61,6 +61,8 @@ pub struct Finding {
     pub discriminator: String,
     /// Stable identity across runs: rule + file + element + discriminator, never positions.
     pub fingerprint: String,
+    /// The reason of the model's `ignore:` entry that accepts this finding, if one does.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {

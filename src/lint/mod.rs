@@ -117,12 +117,66 @@ macro_rules! declare_rule {
     };
 }
 
+/// How a lint run treats the model's `ignore:` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LintOptions {
+    /// Disregard every `ignore:` entry: suppress nothing, report nothing about them.
+    pub no_ignores: bool,
+    /// Today's date (year, month, day), for suppressions with an `until:`.
+    pub today: (i32, u32, u32),
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        Self {
+            no_ignores: false,
+            today: today(),
+        }
+    }
+}
+
+/// Today's date in UTC, or the date in `ARCHDOC_TODAY` (YYYY-MM-DD) when that is set, so a
+/// build can be reproduced on another day.
+#[must_use]
+pub fn today() -> (i32, u32, u32) {
+    if let Some(d) = std::env::var("ARCHDOC_TODAY")
+        .ok()
+        .and_then(|s| crate::model::parse_date(&s))
+    {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// The calendar date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        i32::try_from(y).unwrap_or(1970),
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
+}
+
 /// What a rule sees, and where it reports.
 pub struct LintContext<'g, 'm> {
     /// The architecture graph (and through it, the model).
     pub graph: &'g ArchGraph<'m>,
     /// The failure analysis of every journey.
     pub analysis: &'g Analysis,
+    /// How `ignore:` entries are treated.
+    pub options: LintOptions,
     findings: Vec<Finding>,
 }
 
@@ -133,8 +187,25 @@ impl<'g, 'm> LintContext<'g, 'm> {
         Self {
             graph,
             analysis,
+            options: LintOptions::default(),
             findings: Vec::new(),
         }
+    }
+
+    /// The findings of the rules that ran before this one.
+    #[must_use]
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Whether `ignore` is a valid entry that applies today: it names a known rule, gives a
+    /// reason, and has not expired.
+    #[must_use]
+    pub fn ignore_applies(&self, ignore: &crate::model::Ignore) -> bool {
+        !self.options.no_ignores
+            && registry::find(&ignore.rule).is_some()
+            && ignore.reason.is_some()
+            && ignore.until.is_none_or(|u| u >= self.options.today)
     }
 
     /// The model.
@@ -169,6 +240,7 @@ impl<'g, 'm> LintContext<'g, 'm> {
             column,
             discriminator: String::new(),
             fingerprint: String::new(),
+            suppressed: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -181,17 +253,46 @@ impl<'g, 'm> LintContext<'g, 'm> {
     }
 }
 
-/// Runs every rule of the registry over a model's graph and analysis. Findings come back sorted
-/// by position, then rule, then element, each with its fingerprint.
+/// Runs every rule of the registry over a model's graph and analysis, then applies the
+/// model's `ignore:` entries (a suppressed finding keeps its place, marked with the reason).
+/// Findings come back sorted by position, then rule, then element, each with its fingerprint.
 #[must_use]
 pub fn run(graph: &ArchGraph<'_>, analysis: &Analysis) -> Vec<Finding> {
+    run_with(graph, analysis, LintOptions::default())
+}
+
+/// [`run`] with options.
+#[must_use]
+pub fn run_with(graph: &ArchGraph<'_>, analysis: &Analysis, options: LintOptions) -> Vec<Finding> {
     let mut cx = LintContext::new(graph, analysis);
+    cx.options = options;
     for rule in registry::ALL {
+        if options.no_ignores
+            && rule.meta().category == Category::Model
+            && rule.meta().id.ends_with("-suppression")
+        {
+            continue;
+        }
         rule.check(&mut cx);
     }
+    let model = graph.model;
+    let applying: Vec<&crate::model::Ignore> = model
+        .ignores
+        .iter()
+        .filter(|i| cx.ignore_applies(i))
+        .collect();
     let mut findings = cx.into_findings();
     for f in &mut findings {
         f.fingerprint = fingerprint(f.rule, &f.file, &f.element, &f.discriminator);
+        if f.rule.ends_with("-suppression") {
+            continue;
+        }
+        if let Some(i) = applying
+            .iter()
+            .find(|i| i.rule == f.rule && i.element == f.element)
+        {
+            f.suppressed = i.reason.clone();
+        }
     }
     findings.sort_by(|a, b| {
         (a.span.offset, a.rule, &a.element, &a.discriminator).cmp(&(

@@ -2,10 +2,10 @@
 
 use super::Rule;
 use super::rules::{
-    DatabaseExposed, DatabaseWithoutReplica, DependencyCycle, ManualFailoverOnly, MissingFirewall,
-    MissingHealthChecks, MissingHttps, MissingMonitoring, MonitoringSingleInstance,
-    PlaintextBehindTls, ReplicasShareFailureDomain, SingleBackendPool, SinglePointOfFailure,
-    UnreachableComponent,
+    DatabaseExposed, DatabaseWithoutReplica, DependencyCycle, ExpiredSuppression,
+    InvalidSuppression, ManualFailoverOnly, MissingFirewall, MissingHealthChecks, MissingHttps,
+    MissingMonitoring, MonitoringSingleInstance, PlaintextBehindTls, ReplicasShareFailureDomain,
+    SingleBackendPool, SinglePointOfFailure, UnreachableComponent, UnusedSuppression,
 };
 
 /// All rules, in the order they run and are listed.
@@ -24,6 +24,10 @@ pub static ALL: &[&dyn Rule] = &[
     &ReplicasShareFailureDomain,
     &DependencyCycle,
     &UnreachableComponent,
+    &InvalidSuppression,
+    &ExpiredSuppression,
+    // Last: it looks at what every other rule found.
+    &UnusedSuppression,
 ];
 
 /// The rule with this id.

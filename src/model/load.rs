@@ -17,8 +17,8 @@ use super::schema::{
 use super::span::Span;
 use super::suggest::did_you_mean;
 use super::{
-    Component, Domain, ElementRef, Endpoint, Host, Journey, Link, LinkOrigin, Model, MonitorTarget,
-    Record,
+    Component, Domain, ElementRef, Endpoint, Host, Ignore, Journey, Link, LinkOrigin, Model,
+    MonitorTarget, Record,
 };
 
 /// Bounds on what a model file may contain, so that hostile input fails fast.
@@ -177,7 +177,7 @@ pub fn load_str(text: &str, display: &str, limits: &Limits) -> Result<Model, Vec
 }
 
 /// Turns a serde-saphyr error into a [`ModelError`] with a help line.
-fn parse_error(e: &serde_saphyr::Error, display: &str, source: &Arc<str>) -> ModelError {
+pub(crate) fn parse_error(e: &serde_saphyr::Error, display: &str, source: &Arc<str>) -> ModelError {
     let raw = e.without_snippet().to_string();
     let message = strip_location_suffix(&raw).to_owned();
     let span = e
@@ -666,6 +666,19 @@ impl<'a> Resolver<'a> {
             }
         }
 
+        let mut ignores = Vec::new();
+        self.resolve_ignores("", raw.ignore.as_ref(), true, &mut ignores);
+        for (key, d) in &raw.domains {
+            self.resolve_ignores(&key.value, d.value.ignore.as_ref(), false, &mut ignores);
+        }
+        for (key, h) in &raw.hosts {
+            self.resolve_ignores(&key.value, h.value.ignore.as_ref(), false, &mut ignores);
+        }
+        for (key, c) in &raw.components {
+            self.resolve_ignores(&key.value, c.value.ignore.as_ref(), false, &mut ignores);
+        }
+        ignores.sort_by_key(|i| i.span.offset);
+
         if !self.errors.is_empty() {
             self.errors.sort_by_key(|e| e.span.map_or(0, |s| s.offset));
             return Err(self.errors);
@@ -682,7 +695,68 @@ impl<'a> Resolver<'a> {
             components,
             links,
             journeys,
+            ignores,
         })
+    }
+
+    /// The `ignore:` entries of one element (`element` is its id, "" for the model), checked
+    /// for shape; whether they name a rule is the lint engine's business.
+    fn resolve_ignores(
+        &mut self,
+        element: &str,
+        raw: Option<&Vec<Spanned<super::schema::RawIgnore>>>,
+        top_level: bool,
+        out: &mut Vec<Ignore>,
+    ) {
+        for entry in raw.into_iter().flatten() {
+            let e = &entry.value;
+            let mut element = element.to_owned();
+            if let Some(el) = &e.element {
+                if top_level {
+                    if self
+                        .reference(el, "element", &[Sort::Domain, Sort::Host, Sort::Component])
+                        .is_some()
+                    {
+                        element = el.value.clone();
+                    }
+                } else {
+                    let span = self.span(el);
+                    self.err(
+                        "model::misplaced-field",
+                        span,
+                        "`element` only belongs in the model's top-level `ignore:` list",
+                        "an `ignore:` entry on an element is about that element; remove `element:`",
+                    );
+                }
+            }
+            let until = e.until.as_ref().and_then(|u| {
+                let date = parse_date(&u.value);
+                if date.is_none() {
+                    let span = self.span(u);
+                    self.err(
+                        "model::bad-value",
+                        span,
+                        format!("`{}` is not a date", u.value.escape_debug()),
+                        "write the last day the suppression applies as YYYY-MM-DD, e.g. `until: 2027-01-31`",
+                    );
+                }
+                date
+            });
+            let reason = e
+                .reason
+                .as_ref()
+                .map(|r| self.check_string(r, "the reason", 4096))
+                .filter(|r| !r.trim().is_empty());
+            let rule = self.check_string(&e.rule, "the rule", 256);
+            out.push(Ignore {
+                element,
+                rule,
+                reason,
+                until,
+                span: self.span(entry),
+                rule_span: self.span(&e.rule),
+            });
+        }
     }
 
     fn resolve_domains(&mut self, raw: &IdMap<super::schema::RawDomain>) -> Vec<Domain> {
@@ -1337,6 +1411,30 @@ impl<'a> Resolver<'a> {
             }
         }
     }
+}
+
+/// A date written `YYYY-MM-DD`, checked for a real day of a real month.
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let b = s.trim().as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        std::str::from_utf8(&b[r]).ok()?.parse().ok()
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d == 0 || d > days {
+        return None;
+    }
+    Some((i32::try_from(y).ok()?, m, d))
 }
 
 fn derived_journey(id: &str, label: &str, data: DataAccess, span: Span) -> Journey {

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use error::{ModelError, ModelErrorReport};
-pub use load::{Limits, load_bytes, load_file, load_str};
+pub use load::{Limits, load_bytes, load_file, load_str, parse_date};
 pub use schema::{
     Algorithm, DataAccess, DomainKind, Failover, Kind, Mode, RecordType, Replication, Role,
 };
@@ -45,6 +45,25 @@ pub struct Model {
     pub links: Vec<Link>,
     /// User journeys: declared, or derived when the model names none.
     pub journeys: Vec<Journey>,
+    /// Findings accepted on purpose (`ignore:` entries), in file order.
+    pub ignores: Vec<Ignore>,
+}
+
+/// A finding accepted on purpose: an `ignore:` entry of an element or of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignore {
+    /// The id of the element it is on ("" for the model as a whole).
+    pub element: String,
+    /// The rule it accepts, as written (it may name no rule; the lint engine says so).
+    pub rule: String,
+    /// Why the finding is accepted; required, but a missing one is a finding, not an error.
+    pub reason: Option<String>,
+    /// The last day it applies (year, month, day).
+    pub until: Option<(i32, u32, u32)>,
+    /// Where the entry is.
+    pub span: Span,
+    /// Where its `rule:` is.
+    pub rule_span: Span,
 }
 
 /// Which kind of element an id names.
@@ -314,4 +333,26 @@ impl Model {
 #[must_use]
 pub fn schema_json() -> &'static str {
     include_str!("model.schema.json")
+}
+
+/// Parses YAML text into `T` with the same limits and error wording as a model file: the
+/// configuration and baseline files use it too.
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    display: &str,
+    source: &Arc<str>,
+) -> Result<T, Box<ModelError>> {
+    let limits = Limits::default();
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: limits.max_depth,
+            max_nodes: limits.max_nodes,
+            max_events: limits.max_nodes.saturating_mul(2),
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            simple_key_max_lookahead: 8192,
+        },
+    };
+    serde_saphyr::from_str_with_options(text, options)
+        .map_err(|e| Box::new(load::parse_error(&e, display, source)))
 }

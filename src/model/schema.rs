@@ -31,6 +31,22 @@ pub(crate) struct RawModel {
     pub(crate) links: Vec<Spanned<RawLink>>,
     #[serde(default)]
     pub(crate) journeys: IdMap<RawJourney>,
+    #[serde(default)]
+    pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
+}
+
+/// A finding accepted on purpose: which rule, why, and until when.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIgnore {
+    pub(crate) rule: Spanned<String>,
+    #[serde(default)]
+    pub(crate) reason: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) until: Option<Spanned<String>>,
+    /// Only in the model's top-level list: the element the finding is about.
+    #[serde(default)]
+    pub(crate) element: Option<Spanned<String>>,
 }
 
 /// A failure domain: a rack, a zone, a power feed... Hosts in it fail together.
@@ -42,6 +58,8 @@ pub(crate) struct RawDomain {
     pub(crate) label: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) parent: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
 }
 
 /// What a failure domain is.
@@ -89,6 +107,8 @@ pub(crate) struct RawHost {
     pub(crate) domain: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) public: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
 }
 
 /// What a component is.
@@ -329,6 +349,8 @@ pub(crate) struct RawComponent {
     pub(crate) monitors: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub(crate) certificate: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
 }
 
 /// How a balancer talks to its pool.

@@ -2,6 +2,10 @@
 //!
 //! Both are rendered into strings here; only the CLI writes them out.
 
+mod formats;
+
+pub use formats::{github, gitlab, junit, markdown, sarif};
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,8 +15,10 @@ use serde::Serialize;
 use crate::Model;
 use crate::analysis::Analysis;
 use crate::graph::ArchGraph;
-use crate::lint::{self, Finding, Severity};
+use crate::lint::{self, Finding, LintOptions, Severity};
 use crate::model::{ModelError, ModelErrorReport};
+use crate::policy::Config;
+use crate::policy::baseline::{BaselineEntry, Comparison};
 
 /// Everything `check` learned about one model.
 #[derive(Debug, Clone)]
@@ -21,8 +27,12 @@ pub struct ModelReport {
     pub file: String,
     /// The system's name.
     pub name: String,
-    /// The findings, sorted by position.
+    /// The findings that count: not suppressed, not in the baseline. Sorted by position.
     pub findings: Vec<Finding>,
+    /// Findings accepted by the model's `ignore:` entries (each with its reason).
+    pub suppressed: Vec<Finding>,
+    /// Findings the baseline already knew.
+    pub baselined: Vec<Finding>,
     /// Per journey: name, label and the single points of failure (ids).
     pub journeys: Vec<JourneySummary>,
 }
@@ -48,9 +58,18 @@ impl ModelReport {
     /// Builds the graph, runs the failure analysis and every rule.
     #[must_use]
     pub fn check(model: &Model) -> Self {
+        Self::check_with(model, LintOptions::default(), &Config::default())
+    }
+
+    /// [`ModelReport::check`] with lint options and a configuration.
+    #[must_use]
+    pub fn check_with(model: &Model, options: LintOptions, config: &Config) -> Self {
         let graph = ArchGraph::new(model);
         let analysis = Analysis::new(&graph);
-        let findings = lint::run(&graph, &analysis);
+        let mut all = lint::run_with(&graph, &analysis, options);
+        config.apply(&mut all);
+        let (suppressed, findings): (Vec<Finding>, Vec<Finding>) =
+            all.into_iter().partition(|f| f.suppressed.is_some());
         let journeys = model
             .journeys
             .iter()
@@ -72,6 +91,8 @@ impl ModelReport {
             file: model.file.clone(),
             name: model.name.clone(),
             findings,
+            suppressed,
+            baselined: Vec::new(),
             journeys,
         }
     }
@@ -86,6 +107,12 @@ pub struct Summary {
     pub warning: usize,
     /// Infos.
     pub info: usize,
+    /// Findings accepted by `ignore:` entries (not counted above).
+    pub suppressed: usize,
+    /// Findings the baseline already knew (not counted above).
+    pub baselined: usize,
+    /// Baseline entries no finding matches any more.
+    pub resolved: usize,
 }
 
 impl Summary {
@@ -100,6 +127,8 @@ impl Summary {
                 Severity::Info => s.info += 1,
             }
         }
+        s.suppressed = reports.iter().map(|r| r.suppressed.len()).sum();
+        s.baselined = reports.iter().map(|r| r.baselined.len()).sum();
         s
     }
 }
@@ -111,6 +140,10 @@ struct JsonDoc<'a> {
     summary: Summary,
     models: Vec<JsonModel<'a>>,
     errors: Vec<JsonError<'a>>,
+    suppressed: Vec<JsonFinding<'a>>,
+    baselined: Vec<JsonFinding<'a>>,
+    resolved: &'a [BaselineEntry],
+    newly_suppressed: &'a [BaselineEntry],
 }
 
 #[derive(Serialize)]
@@ -127,6 +160,28 @@ struct JsonFinding<'a> {
     line: usize,
     column: usize,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> JsonFinding<'a> {
+    fn of(f: &'a Finding) -> Self {
+        JsonFinding {
+            rule: f.rule,
+            category: f.category.as_str(),
+            severity: f.severity,
+            element: &f.element,
+            journeys: &f.journeys,
+            message: &f.message,
+            why: &f.why,
+            help: f.help.as_deref(),
+            file: &f.file,
+            line: f.line,
+            column: f.column,
+            fingerprint: &f.fingerprint,
+            reason: f.suppressed.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -146,30 +201,21 @@ struct JsonError<'a> {
     column: Option<usize>,
 }
 
-/// The JSON document of `archdoc check --format json` (version 1).
+/// The JSON document of `archdoc check --format json` (version 1). `findings` holds the
+/// findings that count; suppressed and baselined ones, and baseline entries that were fixed,
+/// have lists of their own.
 #[must_use]
-pub fn json(reports: &[ModelReport], errors: &[ModelError]) -> String {
+pub fn json(reports: &[ModelReport], errors: &[ModelError], cmp: &Comparison) -> String {
+    let mut summary = Summary::of(reports);
+    summary.resolved = cmp.resolved.len();
     let doc = JsonDoc {
         version: 1,
         findings: reports
             .iter()
             .flat_map(|r| &r.findings)
-            .map(|f| JsonFinding {
-                rule: f.rule,
-                category: f.category.as_str(),
-                severity: f.severity,
-                element: &f.element,
-                journeys: &f.journeys,
-                message: &f.message,
-                why: &f.why,
-                help: f.help.as_deref(),
-                file: &f.file,
-                line: f.line,
-                column: f.column,
-                fingerprint: &f.fingerprint,
-            })
+            .map(JsonFinding::of)
             .collect(),
-        summary: Summary::of(reports),
+        summary,
         models: reports
             .iter()
             .map(|r| JsonModel {
@@ -192,6 +238,18 @@ pub fn json(reports: &[ModelReport], errors: &[ModelError]) -> String {
                 }
             })
             .collect(),
+        suppressed: reports
+            .iter()
+            .flat_map(|r| &r.suppressed)
+            .map(JsonFinding::of)
+            .collect(),
+        baselined: reports
+            .iter()
+            .flat_map(|r| &r.baselined)
+            .map(JsonFinding::of)
+            .collect(),
+        resolved: &cmp.resolved,
+        newly_suppressed: &cmp.newly_suppressed,
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
     s.push('\n');
@@ -265,10 +323,11 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
     out
 }
 
-/// The closing line: counts by severity.
+/// The closing lines: what changed against the baseline, then counts by severity.
 #[must_use]
-pub fn human_summary(reports: &[ModelReport]) -> String {
-    let s = Summary::of(reports);
+pub fn human_summary(reports: &[ModelReport], cmp: &Comparison) -> String {
+    let mut s = Summary::of(reports);
+    s.resolved = cmp.resolved.len();
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("{n} {w}")
@@ -276,13 +335,42 @@ pub fn human_summary(reports: &[ModelReport]) -> String {
             format!("{n} {w}s")
         }
     };
-    format!(
-        "{} checked: {}, {}, {}\n",
+    let mut out = String::new();
+    for e in &cmp.resolved {
+        out.push_str(&format!(
+            "resolved since the baseline: {} {} `{}` ({})\n",
+            e.file, e.rule, e.element, e.message
+        ));
+    }
+    for e in &cmp.newly_suppressed {
+        out.push_str(&format!(
+            "suppressed since the baseline: {} {} `{}`\n",
+            e.file, e.rule, e.element
+        ));
+    }
+    let mut extra = Vec::new();
+    if s.suppressed > 0 {
+        extra.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        extra.push(format!("{} in the baseline", s.baselined));
+    }
+    if s.resolved > 0 {
+        extra.push(format!("{} resolved", s.resolved));
+    }
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", extra.join(", "))
+    };
+    out.push_str(&format!(
+        "{} checked: {}, {}, {}{extra}\n",
         plural(reports.len(), "model"),
         plural(s.error, "error"),
         plural(s.warning, "warning"),
         plural(s.info, "info")
-    )
+    ));
+    out
 }
 
 /// One line per finding: `file:line:col: severity rule message`.

@@ -3,6 +3,8 @@
 mod database_exposed;
 mod database_without_replica;
 mod dependency_cycle;
+mod expired_suppression;
+mod invalid_suppression;
 mod manual_failover_only;
 mod missing_firewall;
 mod missing_health_checks;
@@ -14,10 +16,13 @@ mod replicas_share_failure_domain;
 mod single_backend_pool;
 mod single_point_of_failure;
 mod unreachable_component;
+mod unused_suppression;
 
 pub use database_exposed::DatabaseExposed;
 pub use database_without_replica::DatabaseWithoutReplica;
 pub use dependency_cycle::DependencyCycle;
+pub use expired_suppression::ExpiredSuppression;
+pub use invalid_suppression::InvalidSuppression;
 pub use manual_failover_only::ManualFailoverOnly;
 pub use missing_firewall::MissingFirewall;
 pub use missing_health_checks::MissingHealthChecks;
@@ -29,3 +34,4 @@ pub use replicas_share_failure_domain::ReplicasShareFailureDomain;
 pub use single_backend_pool::SingleBackendPool;
 pub use single_point_of_failure::SinglePointOfFailure;
 pub use unreachable_component::UnreachableComponent;
+pub use unused_suppression::UnusedSuppression;

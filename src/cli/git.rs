@@ -1,0 +1,92 @@
+//! `--new-since REF`: the same models as they were at the merge-base of a git ref, read with
+//! `git show` (no checkout, the working tree is never touched), checked with the same
+//! configuration, as a baseline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use archdoc::lint::LintOptions;
+use archdoc::model::{Limits, ModelError, load_str};
+use archdoc::policy::Baseline;
+use archdoc::report::ModelReport;
+
+use super::check::{Checked, display_path};
+
+fn git(args: &[&str], cwd: &Path) -> Result<Vec<u8>, String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+    }
+}
+
+fn trouble(message: String, help: &str) -> Box<ModelError> {
+    Box::new(ModelError::file("git::new-since", "--new-since", message).with_help(help))
+}
+
+/// A baseline of the findings the models had at the merge-base of `git_ref` and `HEAD`.
+pub(crate) fn baseline_at_merge_base(
+    git_ref: &str,
+    files: &[PathBuf],
+    checked: &Checked,
+    options: LintOptions,
+) -> Result<Baseline, Box<ModelError>> {
+    let here = std::env::current_dir()
+        .map_err(|e| trouble(e.to_string(), "run archdoc in the repository"))?;
+    let root = git(&["rev-parse", "--show-toplevel"], &here).map_err(|e| {
+        trouble(
+            format!("`--new-since` needs a git repository: {e}"),
+            "run archdoc inside the repository, or use `--baseline FILE`",
+        )
+    })?;
+    let root = PathBuf::from(String::from_utf8_lossy(&root).trim());
+    let base = match git(&["merge-base", git_ref, "HEAD"], &root) {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_owned(),
+        Err(e) => {
+            let shallow = git(&["rev-parse", "--is-shallow-repository"], &root)
+                .is_ok_and(|o| String::from_utf8_lossy(&o).trim() == "true");
+            let (message, help) = if shallow {
+                (
+                    format!(
+                        "this clone is shallow: the history to find the merge-base with `{git_ref}` is missing ({e})"
+                    ),
+                    "fetch the history (actions/checkout: `fetch-depth: 0`; GitLab: `GIT_DEPTH: 0`; or `git fetch --unshallow`)",
+                )
+            } else {
+                (
+                    format!("cannot find the merge-base of `{git_ref}` and HEAD: {e}"),
+                    "name a branch, tag or commit that shares history with HEAD (fetch it first if it is remote)",
+                )
+            };
+            return Err(trouble(message, help));
+        }
+    };
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let limits = Limits::default();
+    let mut reports = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let Ok(abs) = std::fs::canonicalize(f) else {
+            continue;
+        };
+        let Ok(rel) = abs.strip_prefix(&root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        // A file that did not exist at the base has no findings there: all of its are new.
+        let Ok(text) = git(&["show", &format!("{base}:{rel}")], &root) else {
+            continue;
+        };
+        let display = display_path(f);
+        let Ok(model) = load_str(&String::from_utf8_lossy(&text), &display, &limits) else {
+            continue; // a model that did not load at the base: everything in it is new
+        };
+        let config = checked.configs.get(i).cloned().unwrap_or_default();
+        reports.push(ModelReport::check_with(&model, options, &config));
+    }
+    Ok(Baseline::of(&reports))
+}

@@ -1,0 +1,238 @@
+//! `archdoc.yaml`: which rules run, at which severity, with overrides for some files or some
+//! elements. Found next to the models or in a directory above them, or named with `--config`.
+//!
+//! ```yaml
+//! rules:
+//!   missing-monitoring: off        # off | on | info | warning | error
+//!   single-backend-pool: error
+//! overrides:
+//!   - files: ["models/legacy/**"]  # globs on the model's path
+//!     elements: ["lb-*"]           # globs on element ids
+//!     rules:
+//!       missing-firewall: off
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::glob::glob_match;
+use crate::lint::{Finding, RuleMeta, Severity, registry};
+use crate::model::suggest::did_you_mean;
+use crate::model::{ModelError, Span};
+
+/// The names a configuration file may have, in the order they are looked for.
+pub const FILE_NAMES: [&str; 3] = ["archdoc.yaml", "archdoc.yml", ".archdoc.yaml"];
+
+/// What a rule is set to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not run.
+    Off,
+    /// Run at its default severity.
+    On,
+    /// Run, reporting infos.
+    Info,
+    /// Run, reporting warnings.
+    Warning,
+    /// Run, reporting errors.
+    Error,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: IndexMap<Spanned<String>, Spanned<Level>>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    #[serde(default)]
+    files: Vec<String>,
+    #[serde(default)]
+    elements: Vec<String>,
+    #[serde(default)]
+    rules: IndexMap<Spanned<String>, Spanned<Level>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Override {
+    files: Vec<String>,
+    elements: Vec<String>,
+    rules: BTreeMap<String, Level>,
+}
+
+/// A loaded configuration; the default one runs every rule at its default severity.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, as named to the user.
+    pub file: Option<String>,
+    rules: BTreeMap<String, Level>,
+    overrides: Vec<Override>,
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    ///
+    /// # Errors
+    /// The file cannot be read, is not valid YAML, has an unknown key or names an unknown rule.
+    pub fn load(path: &Path, display: &str) -> Result<Config, Box<ModelError>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Box::new(ModelError::file(
+                "config::io",
+                display,
+                format!("cannot read the configuration `{display}`: {e}"),
+            ))
+        })?;
+        Self::parse(&text, display)
+    }
+
+    /// Checks configuration text.
+    ///
+    /// # Errors
+    /// Not valid YAML, an unknown key, or an unknown rule.
+    pub fn parse(text: &str, display: &str) -> Result<Config, Box<ModelError>> {
+        let source: Arc<str> = Arc::from(text);
+        if text.trim().is_empty() {
+            return Ok(Config {
+                file: Some(display.to_owned()),
+                ..Config::default()
+            });
+        }
+        let raw: RawConfig = crate::model::parse_yaml(text, display, &source)?;
+        let check = |rules: &IndexMap<Spanned<String>, Spanned<Level>>| {
+            let mut out = BTreeMap::new();
+            for (name, level) in rules {
+                if registry::find(&name.value).is_none() {
+                    let ids = registry::ALL.iter().map(|r| r.meta().id);
+                    let help = match did_you_mean(&name.value, ids) {
+                        Some(s) => {
+                            format!("did you mean `{s}`? (`archdoc rule --list` lists every rule)")
+                        }
+                        None => "`archdoc rule --list` lists every rule".to_owned(),
+                    };
+                    return Err(Box::new(
+                        ModelError::at(
+                            "config::unknown-rule",
+                            display,
+                            &source,
+                            Span::of(name, &source),
+                            format!("unknown rule `{}`", name.value),
+                        )
+                        .with_help(help),
+                    ));
+                }
+                out.insert(name.value.clone(), level.value);
+            }
+            Ok(out)
+        };
+        let rules = check(&raw.rules)?;
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            overrides.push(Override {
+                files: o.files.clone(),
+                elements: o.elements.clone(),
+                rules: check(&o.rules)?,
+            });
+        }
+        Ok(Config {
+            file: Some(display.to_owned()),
+            rules,
+            overrides,
+        })
+    }
+
+    /// The configuration file that applies to a model: the first of [`FILE_NAMES`] in the
+    /// model's directory or the nearest directory above it.
+    #[must_use]
+    pub fn discover(model: &Path) -> Option<PathBuf> {
+        let start = if model.is_dir() {
+            model.to_path_buf()
+        } else {
+            model.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
+        let mut dir = std::fs::canonicalize(&start).ok();
+        while let Some(d) = dir {
+            for name in FILE_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Some(p);
+                }
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+        None
+    }
+
+    /// The severity `rule` reports at for `element` in `file`; `None` when it is off there.
+    #[must_use]
+    pub fn severity(&self, rule: &RuleMeta, file: &str, element: &str) -> Option<Severity> {
+        let mut level = self.rules.get(rule.id).copied().unwrap_or(Level::On);
+        for o in &self.overrides {
+            let file_ok = o.files.is_empty() || o.files.iter().any(|g| glob_match(g, file));
+            let element_ok =
+                o.elements.is_empty() || o.elements.iter().any(|g| glob_match(g, element));
+            if file_ok
+                && element_ok
+                && let Some(&l) = o.rules.get(rule.id)
+            {
+                level = l;
+            }
+        }
+        match level {
+            Level::Off => None,
+            Level::On => Some(rule.default_severity),
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
+    /// Whether `rule` runs anywhere (it is not off everywhere).
+    #[must_use]
+    pub fn enabled(&self, rule: &RuleMeta) -> bool {
+        self.rules.get(rule.id) != Some(&Level::Off)
+            || self
+                .overrides
+                .iter()
+                .any(|o| o.rules.get(rule.id).is_some_and(|l| *l != Level::Off))
+    }
+
+    /// Applies the configuration to findings: drops those of rules that are off there, sets
+    /// the severity of the others, and drops unused-suppression findings about rules that are
+    /// off (their findings were never going to appear).
+    pub fn apply(&self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|f| {
+            let Some(rule) = registry::find(f.rule) else {
+                return true;
+            };
+            if f.rule == "unused-suppression"
+                && let Some(target) = registry::find(&f.discriminator)
+                && self.severity(target.meta(), &f.file, &f.element).is_none()
+            {
+                return false;
+            }
+            match self.severity(rule.meta(), &f.file, &f.element) {
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+}
