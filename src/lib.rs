@@ -1,5 +1,6 @@
 //! archdoc: describe web infrastructure once, as a YAML model; lint it, draw it, document it.
 pub mod analysis;
+pub mod diff;
 pub mod graph;
 pub mod lint;
 pub mod model;

@@ -354,7 +354,7 @@ fn configuration_turns_rules_off_changes_severities_and_overrides_by_glob() {
         })
         .collect();
     assert!(
-        got.contains(&"warning missing-https haproxy".to_owned()),
+        got.contains(&"warning missing-https user".to_owned()),
         "{got:?}"
     );
     assert!(

@@ -29,7 +29,7 @@ fn foobar_is_judged_like_the_seed_review() {
             "error single-point-of-failure haproxy [all,read,write]",
             "warning missing-health-checks haproxy",
             "error single-point-of-failure mysql-primary [write]",
-            "error missing-https haproxy",
+            "error missing-https user",
         ]
     );
     let spof = r.findings.iter().find(|f| f.element == "server-1").unwrap();
@@ -56,7 +56,7 @@ fn simple_web_stack_has_one_of_everything() {
             "error single-point-of-failure files [all,read,write]",
             "warning database-without-replica mysql",
             "error single-point-of-failure mysql [read,write]",
-            "error missing-https nginx",
+            "error missing-https user",
         ]
     );
 }

@@ -29,19 +29,17 @@ fn trouble(message: String, help: &str) -> Box<ModelError> {
     Box::new(ModelError::file("git::new-since", "--new-since", message).with_help(help))
 }
 
-/// A baseline of the findings the models had at the merge-base of `git_ref` and `HEAD`.
-pub(crate) fn baseline_at_merge_base(
+/// The repository's root and the merge-base of `git_ref` and `HEAD`.
+pub(crate) fn root_and_merge_base(
     git_ref: &str,
-    files: &[PathBuf],
-    checked: &Checked,
-    options: LintOptions,
-) -> Result<Baseline, Box<ModelError>> {
+    flag: &str,
+) -> Result<(PathBuf, String), Box<ModelError>> {
     let here = std::env::current_dir()
         .map_err(|e| trouble(e.to_string(), "run archdoc in the repository"))?;
     let root = git(&["rev-parse", "--show-toplevel"], &here).map_err(|e| {
         trouble(
-            format!("`--new-since` needs a git repository: {e}"),
-            "run archdoc inside the repository, or use `--baseline FILE`",
+            format!("`{flag}` needs a git repository: {e}"),
+            "run archdoc inside the repository",
         )
     })?;
     let root = PathBuf::from(String::from_utf8_lossy(&root).trim());
@@ -67,22 +65,55 @@ pub(crate) fn baseline_at_merge_base(
         }
     };
     let root = std::fs::canonicalize(&root).unwrap_or(root);
+    Ok((root, base))
+}
+
+/// The path of `file` relative to the repository root, with forward slashes.
+pub(crate) fn relative(root: &Path, file: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(file).ok()?;
+    let rel = abs.strip_prefix(root).ok()?;
+    Some(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// The text of `rel` at commit `base`, if it existed there.
+pub(crate) fn show(root: &Path, base: &str, rel: &str) -> Option<String> {
+    git(&["show", &format!("{base}:{rel}")], root)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The files under `rel_dir` at commit `base` (paths relative to the root).
+pub(crate) fn files_at(root: &Path, base: &str, rel_dir: &str) -> Vec<String> {
+    git(&["ls-tree", "-r", "--name-only", base, "--", rel_dir], root)
+        .map(|b| {
+            String::from_utf8_lossy(&b)
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A baseline of the findings the models had at the merge-base of `git_ref` and `HEAD`.
+pub(crate) fn baseline_at_merge_base(
+    git_ref: &str,
+    files: &[PathBuf],
+    checked: &Checked,
+    options: LintOptions,
+) -> Result<Baseline, Box<ModelError>> {
+    let (root, base) = root_and_merge_base(git_ref, "--new-since")?;
     let limits = Limits::default();
     let mut reports = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        let Ok(abs) = std::fs::canonicalize(f) else {
+        let Some(rel) = relative(&root, f) else {
             continue;
         };
-        let Ok(rel) = abs.strip_prefix(&root) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
         // A file that did not exist at the base has no findings there: all of its are new.
-        let Ok(text) = git(&["show", &format!("{base}:{rel}")], &root) else {
+        let Some(text) = show(&root, &base, &rel) else {
             continue;
         };
         let display = display_path(f);
-        let Ok(model) = load_str(&String::from_utf8_lossy(&text), &display, &limits) else {
+        let Ok(model) = load_str(&text, &display, &limits) else {
             continue; // a model that did not load at the base: everything in it is new
         };
         let config = checked.configs.get(i).cloned().unwrap_or_default();

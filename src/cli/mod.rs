@@ -5,6 +5,7 @@
 
 mod baseline;
 mod check;
+mod diff;
 mod draw;
 mod git;
 mod rule;
@@ -25,6 +26,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Record the current findings, so `check --baseline` fails only on new ones.
     Baseline(baseline::BaselineArgs),
+    /// What a change does to the architecture: elements, findings, redundancy.
+    Diff(diff::DiffArgs),
     /// Draw a model: whiteboard text, SVG, DOT or Mermaid.
     Draw(draw::DrawArgs),
     /// Print the JSON Schema of the model format (for editors).
@@ -49,6 +52,7 @@ pub(crate) fn run() -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Draw(args) => draw::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Baseline(args) => baseline::run(&args),
         Command::Schema => {
             out(archdoc::model::schema_json());

@@ -5,7 +5,8 @@ use crate::model::Kind;
 declare_rule! {
     /// ## What it does
     /// Finds public entry points served without TLS: a link from a client that does not set
-    /// `tls: true`. (Plain-text hops behind the point where TLS ends are the rule
+    /// `tls: true`. The finding is about the client (its traffic crosses the internet in
+    /// plain text), and points at the link. (Plain-text hops behind the point where TLS ends are the rule
     /// `plaintext-behind-tls`.)
     ///
     /// ## Why is this bad?
@@ -54,6 +55,10 @@ impl Rule for MissingHttps {
         let g = cx.graph;
         let model = g.model;
         for client in g.clients() {
+            // The finding is about the client's traffic, so it keeps its identity when the
+            // entry point changes (a virtual IP put in front of the balancer); a second plain
+            // entry of the same client is told apart by its target.
+            let mut plain_entries = 0;
             for l in g.links_from(client) {
                 let link = &model.links[l];
                 let target = &model.components[link.to];
@@ -73,8 +78,14 @@ impl Rule for MissingHttps {
                     "public entry point `{}` is served to `{}` over {proto}, without TLS",
                     target.id, model.components[client].id
                 );
-                cx.report(&Self::META, &target.id, link.span, message)
-                    .discriminator(format!("{}->{}", model.components[client].id, target.id))
+                plain_entries += 1;
+                let discriminator = if plain_entries == 1 {
+                    String::new()
+                } else {
+                    target.id.clone()
+                };
+                cx.report(&Self::META, &model.components[client].id, link.span, message)
+                    .discriminator(discriminator)
                     .help(format!(
                         "set `tls: true` on this link (HTTPS, port 443) and `certificate: <domain>` on `{}`",
                         target.id

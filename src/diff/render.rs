@@ -1,0 +1,428 @@
+//! The diff as text: for a terminal, as JSON, and as Markdown for a pull-request comment
+//! (bounded in size however big the change).
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::{ChangeKind, Diff, DiffFinding};
+use crate::lint::Finding;
+
+/// GitHub refuses comments over 65,536 characters; stay well under.
+const MARKDOWN_BUDGET: usize = 60_000;
+/// Rows of a findings table before the rest is summarised.
+const MAX_ROWS: usize = 50;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn is_spof(f: &Finding) -> bool {
+    f.rule == "single-point-of-failure"
+}
+
+/// The one-line verdict: what the change does to the single points of failure first.
+#[must_use]
+pub fn verdict(diff: &Diff) -> String {
+    let new: Vec<&DiffFinding> = diff.new_findings().collect();
+    let resolved: Vec<&Finding> = diff.resolved().collect();
+    let new_spofs: Vec<&str> = new
+        .iter()
+        .filter(|d| is_spof(&d.finding))
+        .map(|d| d.finding.element.as_str())
+        .collect();
+    let resolved_spofs: Vec<&str> = resolved
+        .iter()
+        .filter(|f| is_spof(f))
+        .map(|f| f.element.as_str())
+        .collect();
+    let names = |v: &[&str]| {
+        let shown: Vec<String> = v.iter().take(5).map(|e| format!("`{e}`")).collect();
+        let more = if v.len() > 5 {
+            format!(" and {} more", v.len() - 5)
+        } else {
+            String::new()
+        };
+        format!("{}{more}", shown.join(", "))
+    };
+    let mut parts = Vec::new();
+    if !new_spofs.is_empty() {
+        parts.push(format!(
+            "adds {} ({})",
+            plural(
+                new_spofs.len(),
+                "single point of failure",
+                "single points of failure"
+            ),
+            names(&new_spofs)
+        ));
+    }
+    if !resolved_spofs.is_empty() {
+        parts.push(format!(
+            "removes {} ({})",
+            plural(
+                resolved_spofs.len(),
+                "single point of failure",
+                "single points of failure"
+            ),
+            names(&resolved_spofs)
+        ));
+    }
+    if new_spofs.is_empty() && resolved_spofs.is_empty() {
+        parts.push("no change to the single points of failure".to_owned());
+    }
+    let other_new = new.len() - new_spofs.len();
+    let other_resolved = resolved.len() - resolved_spofs.len();
+    if other_new > 0 {
+        parts.push(format!(
+            "adds {}",
+            plural(other_new, "other finding", "other findings")
+        ));
+    }
+    if other_resolved > 0 {
+        parts.push(format!(
+            "resolves {}",
+            plural(other_resolved, "other finding", "other findings")
+        ));
+    }
+    parts.join(", ")
+}
+
+fn change_line(c: &super::Change) -> String {
+    match &c.kind {
+        ChangeKind::Added => format!("{} `{}` added", c.element, c.id),
+        ChangeKind::Removed => format!("{} `{}` removed", c.element, c.id),
+        ChangeKind::Renamed { from } => format!("{} `{from}` renamed to `{}`", c.element, c.id),
+        ChangeKind::Changed => {
+            let fields: Vec<String> = c
+                .fields
+                .iter()
+                .map(|f| {
+                    let show = |v: &str| {
+                        if v.is_empty() {
+                            "(none)".to_owned()
+                        } else {
+                            v.to_owned()
+                        }
+                    };
+                    format!("{} {} → {}", f.field, show(&f.old), show(&f.new))
+                })
+                .collect();
+            format!("{} `{}`: {}", c.element, c.id, fields.join("; "))
+        }
+    }
+}
+
+fn finding_line(f: &Finding, newly: &[String]) -> String {
+    let mut s = format!("{} {}: {}", f.severity.as_str(), f.rule, f.message);
+    if !newly.is_empty() {
+        let list: Vec<String> = newly.iter().map(|j| format!("`{j}`")).collect();
+        let _ = write!(s, " (now also breaks {})", list.join(", "));
+    }
+    s
+}
+
+/// The diff for a terminal.
+#[must_use]
+pub fn human(diff: &Diff) -> String {
+    let mut out = format!("archdoc diff: {}\n", verdict(diff));
+    for m in &diff.models {
+        let file = m
+            .new_file
+            .as_deref()
+            .or(m.old_file.as_deref())
+            .unwrap_or("");
+        let _ = writeln!(out, "\n{file} ({}, {})", m.name, m.status());
+        if m.status() == "compared" {
+            let _ = writeln!(
+                out,
+                "  compared with {}",
+                m.old_file.as_deref().unwrap_or("")
+            );
+        }
+        for d in &m.new_findings {
+            let _ = writeln!(
+                out,
+                "  + {}:{}: {}",
+                d.finding.file,
+                d.finding.line,
+                finding_line(&d.finding, &d.newly_broken)
+            );
+            for w in &d.finding.why {
+                let _ = writeln!(out, "      why: {w}");
+            }
+        }
+        for f in &m.resolved {
+            let _ = writeln!(out, "  - resolved: {}", finding_line(f, &[]));
+        }
+        for r in &m.redundancy {
+            let _ = writeln!(out, "  journey `{}`: {}", r.journey, redundancy_text(r));
+        }
+        for c in &m.changes {
+            let _ = writeln!(out, "  * {}", change_line(c));
+        }
+        if !m.unchanged.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} unchanged",
+                plural(m.unchanged.len(), "finding", "findings")
+            );
+        }
+    }
+    out
+}
+
+fn redundancy_text(r: &super::RedundancyChange) -> String {
+    let mut parts = Vec::new();
+    if !r.now_single.is_empty() {
+        let v: Vec<String> = r.now_single.iter().map(|e| format!("`{e}`")).collect();
+        parts.push(format!("now fails when any one of {} fails", v.join(", ")));
+    }
+    if !r.no_longer_single.is_empty() {
+        let v: Vec<String> = r
+            .no_longer_single
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect();
+        parts.push(format!("survives the loss of {}", v.join(", ")));
+    }
+    parts.join("; ")
+}
+
+fn finding_json(f: &Finding, newly: &[String]) -> serde_json::Value {
+    json!({
+        "rule": f.rule,
+        "severity": f.severity.as_str(),
+        "element": f.element,
+        "journeys": f.journeys,
+        "newly_broken": newly,
+        "message": f.message,
+        "why": f.why,
+        "file": f.file,
+        "line": f.line,
+        "fingerprint": f.fingerprint,
+    })
+}
+
+/// The diff as JSON (version 1).
+#[must_use]
+pub fn json(diff: &Diff) -> String {
+    let models: Vec<serde_json::Value> = diff
+        .models
+        .iter()
+        .map(|m| {
+            json!({
+                "old_file": m.old_file,
+                "new_file": m.new_file,
+                "status": m.status(),
+                "name": m.name,
+                "changes": m.changes,
+                "new_findings": m.new_findings.iter().map(|d| finding_json(&d.finding, &d.newly_broken)).collect::<Vec<_>>(),
+                "resolved": m.resolved.iter().map(|f| finding_json(f, &[])).collect::<Vec<_>>(),
+                "unchanged": m.unchanged.len(),
+                "redundancy": m.redundancy,
+            })
+        })
+        .collect();
+    let new: Vec<&DiffFinding> = diff.new_findings().collect();
+    let resolved: Vec<&Finding> = diff.resolved().collect();
+    let doc = json!({
+        "version": 1,
+        "verdict": verdict(diff),
+        "summary": {
+            "new": new.len(),
+            "resolved": resolved.len(),
+            "new_single_points_of_failure": new.iter().filter(|d| is_spof(&d.finding)).count(),
+            "resolved_single_points_of_failure": resolved.iter().filter(|f| is_spof(f)).count(),
+            "unchanged": diff.models.iter().map(|m| m.unchanged.len()).sum::<usize>(),
+        },
+        "models": models,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
+    s.push('\n');
+    s
+}
+
+fn cell(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+fn element_cell(id: &str) -> String {
+    if id.is_empty() {
+        "(the model)".to_owned()
+    } else {
+        format!("`{}`", cell(id))
+    }
+}
+
+/// Appends to a string only while it stays within a budget.
+struct Budget {
+    text: String,
+    limit: usize,
+    cut: bool,
+}
+
+impl Budget {
+    fn push(&mut self, s: &str) -> bool {
+        if self.text.len() + s.len() > self.limit {
+            self.cut = true;
+            return false;
+        }
+        self.text.push_str(s);
+        true
+    }
+}
+
+/// The diff as a pull-request comment: the verdict first, then new and resolved findings,
+/// redundancy, the architecture changes, and diagrams before and after.
+#[must_use]
+pub fn markdown(diff: &Diff) -> String {
+    let mut b = Budget {
+        text: String::new(),
+        limit: MARKDOWN_BUDGET,
+        cut: false,
+    };
+    let new_count = diff.new_findings().count();
+    let icon = if diff
+        .new_findings()
+        .any(|d| d.finding.severity == crate::lint::Severity::Error)
+    {
+        "❌"
+    } else {
+        "✅"
+    };
+    b.push(&format!(
+        "### {icon} archdoc diff: {}\n\n",
+        cell(&verdict(diff))
+    ));
+    for m in &diff.models {
+        let file = m
+            .new_file
+            .as_deref()
+            .or(m.old_file.as_deref())
+            .unwrap_or("");
+        let title = match m.status() {
+            "compared" => format!(
+                "`{}` → `{}`",
+                cell(m.old_file.as_deref().unwrap_or("")),
+                cell(file)
+            ),
+            status => format!("`{}` ({status})", cell(file)),
+        };
+        if !b.push(&format!("#### {title}: {}\n\n", cell(&m.name))) {
+            break;
+        }
+        if !m.new_findings.is_empty() {
+            b.push("**New findings**\n\n| severity | rule | element | finding |\n| --- | --- | --- | --- |\n");
+            for (i, d) in m.new_findings.iter().enumerate() {
+                if i == MAX_ROWS {
+                    b.push(&format!(
+                        "| | | | … and {} more |\n",
+                        m.new_findings.len() - MAX_ROWS
+                    ));
+                    break;
+                }
+                let f = &d.finding;
+                let mut text = cell(&f.message);
+                if !d.newly_broken.is_empty() {
+                    let _ = write!(text, " (now also breaks {})", d.newly_broken.join(", "));
+                }
+                if !f.why.is_empty() {
+                    let _ = write!(text, "<br>why: {}", cell(&f.why.join(" → ")));
+                }
+                if !b.push(&format!(
+                    "| {} | `{}` | {} | {text} |\n",
+                    f.severity.as_str(),
+                    f.rule,
+                    element_cell(&f.element)
+                )) {
+                    break;
+                }
+            }
+            b.push("\n");
+        }
+        if !m.resolved.is_empty() {
+            b.push("**Resolved findings**\n\n| severity | rule | element | finding |\n| --- | --- | --- | --- |\n");
+            for (i, f) in m.resolved.iter().enumerate() {
+                if i == MAX_ROWS {
+                    b.push(&format!(
+                        "| | | | … and {} more |\n",
+                        m.resolved.len() - MAX_ROWS
+                    ));
+                    break;
+                }
+                if !b.push(&format!(
+                    "| {} | `{}` | {} | {} |\n",
+                    f.severity.as_str(),
+                    f.rule,
+                    element_cell(&f.element),
+                    cell(&f.message)
+                )) {
+                    break;
+                }
+            }
+            b.push("\n");
+        }
+        if !m.redundancy.is_empty() {
+            b.push("**Redundancy**\n\n");
+            for r in &m.redundancy {
+                b.push(&format!(
+                    "- journey `{}`: {}\n",
+                    cell(&r.journey),
+                    cell(&redundancy_text(r))
+                ));
+            }
+            b.push("\n");
+        }
+        if !m.changes.is_empty() {
+            b.push("**Architecture changes**\n\n");
+            for (i, c) in m.changes.iter().enumerate() {
+                if i == MAX_ROWS * 2 {
+                    b.push(&format!(
+                        "- … and {} more\n",
+                        m.changes.len() - MAX_ROWS * 2
+                    ));
+                    break;
+                }
+                if !b.push(&format!("- {}\n", cell(&change_line(c)))) {
+                    break;
+                }
+            }
+            b.push("\n");
+        }
+        if !m.unchanged.is_empty() {
+            b.push(&format!(
+                "_{} unchanged._\n\n",
+                plural(m.unchanged.len(), "finding", "findings")
+            ));
+        }
+        // Diagrams last, and only while they fit.
+        let mut diagrams =
+            String::from("<details><summary>Diagrams before and after</summary>\n\n");
+        for (label, d) in [("Before", &m.mermaid.0), ("After", &m.mermaid.1)] {
+            if let Some(d) = d {
+                let _ = write!(diagrams, "{label}:\n\n```mermaid\n{d}```\n\n");
+            }
+        }
+        diagrams.push_str("</details>\n\n");
+        if diagrams.len() < 20_000 {
+            b.push(&diagrams);
+        }
+    }
+    if b.cut {
+        b.limit += 1_000;
+        b.push(&format!(
+            "\n_The rest is left out to keep this comment readable: {} in all; run `archdoc diff` for everything._\n",
+            plural(new_count, "new finding", "new findings")
+        ));
+    }
+    b.text
+}
