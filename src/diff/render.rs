@@ -10,6 +10,8 @@ use crate::lint::Finding;
 
 /// GitHub refuses comments over 65,536 characters; stay well under.
 const MARKDOWN_BUDGET: usize = 60_000;
+/// The last line of the Markdown: lets a CI job find its own comment to update it.
+pub const COMMENT_MARKER: &str = "<!-- archdoc-diff -->";
 /// Rows of a findings table before the rest is summarised.
 const MAX_ROWS: usize = 50;
 
@@ -417,12 +419,15 @@ pub fn markdown(diff: &Diff) -> String {
             b.push(&diagrams);
         }
     }
+    b.limit += 1_000;
     if b.cut {
-        b.limit += 1_000;
         b.push(&format!(
             "\n_The rest is left out to keep this comment readable: {} in all; run `archdoc diff` for everything._\n",
             plural(new_count, "new finding", "new findings")
         ));
     }
+    // A marker CI scripts use to find and update their earlier comment.
+    b.push(COMMENT_MARKER);
+    b.push("\n");
     b.text
 }
