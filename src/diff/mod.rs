@@ -8,7 +8,7 @@
 
 mod render;
 
-pub use render::{human, json, markdown, verdict};
+pub use render::{COMMENT_MARKER, human, json, markdown, verdict};
 
 use std::collections::{BTreeMap, BTreeSet};
 
