@@ -4,27 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn archdoc_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archdoc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("ARCHDOC_TODAY", "2026-11-25")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("run archdoc")
-}
+mod common;
+
+use common::{all, archdoc_in};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn all(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// A scratch copy of `models/` in its own directory.
@@ -263,18 +248,7 @@ fn new_since_compares_with_the_merge_base_through_git() {
         return;
     }
     let d = workspace("ci-git");
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args(args)
-            .current_dir(&d)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", all(&o));
-    };
+    let git = |args: &[&str]| common::git(&d, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "base"]);

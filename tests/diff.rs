@@ -2,25 +2,11 @@
 //! and JSON a reviewer sees, and `--base` in a temporary git repository.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn archdoc_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archdoc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("ARCHDOC_TODAY", "2026-11-25")
-        .output()
-        .expect("run archdoc")
-}
+mod common;
 
-fn all(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use common::{all, archdoc_in};
 
 fn scratch(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -229,18 +215,7 @@ fn diff_base_reads_the_merge_base_through_git() {
         return;
     }
     let d = scratch("diff-git");
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args(args)
-            .current_dir(&d)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", all(&o));
-    };
+    let git = |args: &[&str]| common::git(&d, args);
     std::fs::write(d.join("models/foobar.yaml"), seed()).unwrap();
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);

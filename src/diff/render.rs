@@ -249,13 +249,7 @@ pub fn json(diff: &Diff) -> String {
     s
 }
 
-fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
+use crate::escape::markdown_cell as cell;
 
 fn element_cell(id: &str) -> String {
     if id.is_empty() {

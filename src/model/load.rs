@@ -159,7 +159,17 @@ pub fn load_str(text: &str, display: &str, limits: &Limits) -> Result<Model, Vec
             ),
         ]);
     }
-    let options = serde_saphyr::options! {
+    let raw: RawModel = match serde_saphyr::from_str_with_options(text, yaml_options(limits)) {
+        Ok(raw) => raw,
+        Err(e) => return Err(vec![parse_error(&e, display, &source)]),
+    };
+    Resolver::new(display, &source, limits).resolve(raw)
+}
+
+/// The parser's budget: depth, nodes, events and aliases bounded by `limits`, so hostile input
+/// (alias bombs, deep nesting) fails fast.
+pub(crate) fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: limits.max_depth,
             max_nodes: limits.max_nodes,
@@ -168,12 +178,7 @@ pub fn load_str(text: &str, display: &str, limits: &Limits) -> Result<Model, Vec
             max_anchors: 10_000,
             simple_key_max_lookahead: 8192,
         },
-    };
-    let raw: RawModel = match serde_saphyr::from_str_with_options(text, options) {
-        Ok(raw) => raw,
-        Err(e) => return Err(vec![parse_error(&e, display, &source)]),
-    };
-    Resolver::new(display, &source, limits).resolve(raw)
+    }
 }
 
 /// Turns a serde-saphyr error into a [`ModelError`] with a help line.

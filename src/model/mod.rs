@@ -342,17 +342,7 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
     display: &str,
     source: &Arc<str>,
 ) -> Result<T, Box<ModelError>> {
-    let limits = Limits::default();
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: limits.max_depth,
-            max_nodes: limits.max_nodes,
-            max_events: limits.max_nodes.saturating_mul(2),
-            max_aliases: 10_000,
-            max_anchors: 10_000,
-            simple_key_max_lookahead: 8192,
-        },
-    };
+    let options = load::yaml_options(&Limits::default());
     serde_saphyr::from_str_with_options(text, options)
         .map_err(|e| Box::new(load::parse_error(&e, display, source)))
 }

@@ -747,19 +747,7 @@ fn simplify(pts: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
 /// Escapes text for SVG content and attribute values.
 #[must_use]
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::xml(s)
 }
 
 fn kind_class(k: Kind) -> &'static str {

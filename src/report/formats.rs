@@ -187,20 +187,7 @@ pub fn gitlab(reports: &[ModelReport]) -> String {
 }
 
 fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(ch),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::xml_with(s, true)
 }
 
 /// JUnit XML: a test suite per model, a failing test case per finding that counts, a skipped
@@ -268,14 +255,7 @@ pub fn junit(reports: &[ModelReport]) -> String {
     )
 }
 
-/// Text fit for a Markdown table cell: no line breaks, no pipes, no HTML.
-fn md_cell(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
+use crate::escape::markdown_cell as md_cell;
 
 /// A Markdown summary fit for a pull-request comment or a job summary.
 #[must_use]

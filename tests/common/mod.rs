@@ -164,3 +164,46 @@ pub(crate) fn random_model(rng: &mut Rng) -> String {
     );
     s
 }
+
+/// Runs the binary in `dir` with a fixed date and no colour.
+pub(crate) fn archdoc_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_archdoc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("ARCHDOC_TODAY", "2026-11-25")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("run archdoc")
+}
+
+/// Stdout then stderr, as text.
+pub(crate) fn all(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Whether git can be run here.
+pub(crate) fn has_git() -> bool {
+    std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs git in `dir` with a fixed identity, panicking when it fails.
+pub(crate) fn git(dir: &std::path::Path, args: &[&str]) {
+    let o = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("run git");
+    assert!(o.status.success(), "git {args:?}: {}", all(&o));
+}
