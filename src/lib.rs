@@ -8,4 +8,5 @@ pub mod model;
 pub mod policy;
 pub mod render;
 pub mod report;
+pub mod site;
 pub use model::Model;

@@ -9,6 +9,7 @@ mod diff;
 mod draw;
 mod git;
 mod rule;
+mod site;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,14 @@ enum Command {
     Baseline(baseline::BaselineArgs),
     /// What a change does to the architecture: elements, findings, redundancy.
     Diff(diff::DiffArgs),
+    /// Build the documentation site: pages, models, rules (default: site/ and models/ into public/).
+    Build(site::BuildArgs),
+    /// Build the site, serve it on 127.0.0.1 and rebuild and reload on every change.
+    Serve(site::ServeArgs),
+    /// Create a small working project: a configuration, a model and a page.
+    Init(site::InitArgs),
+    /// The site's theme.
+    Theme(site::ThemeArgs),
     /// Draw a model: whiteboard text, SVG, DOT or Mermaid.
     Draw(draw::DrawArgs),
     /// Print the JSON Schema of the model format (for editors).
@@ -52,6 +61,10 @@ pub(crate) fn run() -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Draw(args) => draw::run(&args),
+        Command::Build(args) => site::build(&args),
+        Command::Serve(args) => site::serve(&args),
+        Command::Init(args) => site::init(&args),
+        Command::Theme(args) => site::theme(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Baseline(args) => baseline::run(&args),
         Command::Schema => {

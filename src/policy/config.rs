@@ -10,6 +10,12 @@
 //!     elements: ["lb-*"]           # globs on element ids
 //!     rules:
 //!       missing-firewall: off
+//! site:                            # for `archdoc build`
+//!   title: Our architecture
+//!   pages: site                    # Markdown pages
+//!   models: models
+//!   theme: default                 # themes/NAME overrides the built-in theme
+//!   out: public
 //! ```
 
 use std::collections::BTreeMap;
@@ -51,6 +57,32 @@ struct RawConfig {
     rules: IndexMap<Spanned<String>, Spanned<Level>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    site: SiteSettings,
+}
+
+/// The `site:` section: where `archdoc build` reads and writes, and what it calls the site.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    /// The site's title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The URL the site is served from (for links that must be absolute).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// The directory of Markdown pages (default `site`).
+    #[serde(default)]
+    pub pages: Option<String>,
+    /// The directory of models (default `models`).
+    #[serde(default)]
+    pub models: Option<String>,
+    /// The theme under `themes/` (default `default`).
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The output directory (default `public`).
+    #[serde(default)]
+    pub out: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +108,8 @@ struct Override {
 pub struct Config {
     /// The file it came from, as named to the user.
     pub file: Option<String>,
+    /// The `site:` section.
+    pub site: SiteSettings,
     rules: BTreeMap<String, Level>,
     overrides: Vec<Override>,
 }
@@ -146,6 +180,7 @@ impl Config {
         }
         Ok(Config {
             file: Some(display.to_owned()),
+            site: raw.site,
             rules,
             overrides,
         })

@@ -5,6 +5,7 @@
 mod ascii;
 mod canvas;
 pub mod dot;
+pub mod journey;
 pub mod mermaid;
 mod scene;
 pub mod svg;

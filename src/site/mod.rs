@@ -1,0 +1,992 @@
+//! The documentation site: Markdown pages and models become static HTML pages (an index with
+//! every model's health, a page per model with its diagram, whiteboard, user journey,
+//! components and findings, a page per rule), with the theme's templates. The site is built
+//! in memory, then written to a temporary directory that replaces the output directory, so a
+//! failed build never leaves half a site, and two builds of the same input are byte-identical.
+
+pub mod markdown;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::Model;
+use crate::escape::xml;
+use crate::lint::{LintOptions, Severity, registry};
+use crate::model::{Limits, ModelError, load_file, suggest::did_you_mean};
+use crate::policy::Config;
+use crate::render::journey::user_journey;
+use crate::render::{Scene, TextOptions, component_line, svg::svg, whiteboard};
+use crate::report::ModelReport;
+
+use theme::Theme;
+
+/// The file that marks a directory as built by archdoc (and so safe to replace).
+pub const MARKER: &str = ".archdoc-build";
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// The site's title.
+    pub title: String,
+    /// The directory of Markdown pages (it may not exist).
+    pub pages: PathBuf,
+    /// The directory of models (it may not exist).
+    pub models: PathBuf,
+    /// A theme directory overriding the built-in theme file by file (it may not exist).
+    pub theme: Option<PathBuf>,
+    /// Show a model that does not load as a page of errors instead of failing the build.
+    pub tolerant: bool,
+    /// A script to add to every page (the live reload of `archdoc serve`).
+    pub extra_script: Option<String>,
+}
+
+/// A built site: output paths (relative, `/`-separated) and their bytes.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// The files, sorted by path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Models that did not load (when tolerant), by file.
+    pub broken_models: Vec<String>,
+}
+
+/// One model as the site shows it.
+struct SiteModel {
+    file: String,
+    stem: String,
+    url: String,
+    loaded: Result<(Model, ModelReport), Vec<ModelError>>,
+}
+
+#[derive(Serialize, Clone)]
+struct NavItem {
+    title: String,
+    url: String,
+    badge: String,
+    badge_class: String,
+}
+
+#[derive(Serialize, Clone)]
+struct NavSection {
+    title: String,
+    items: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+struct SearchEntry {
+    t: String,
+    u: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    p: String,
+}
+
+/// A path segment safe on every file system and unable to leave its directory.
+fn safe_segment(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    while out.starts_with('.') {
+        out.replace_range(0..1, "_");
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out.truncate(120);
+    out
+}
+
+/// A relative path made of safe segments.
+fn safe_path(rel: &Path) -> String {
+    rel.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(safe_segment(&s.to_string_lossy())),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Files under `dir` (recursively, sorted), skipping hidden ones.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for e in entries {
+        let hidden = e
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let Ok(meta) = std::fs::symlink_metadata(&e) else {
+            continue;
+        };
+        if hidden {
+            continue;
+        }
+        if meta.is_dir() {
+            walk(&e, out, depth + 1);
+        } else if meta.is_file() {
+            out.push(e);
+        }
+    }
+}
+
+fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn severity_class(s: Severity) -> &'static str {
+    s.as_str()
+}
+
+/// JSON that is safe inside a `<script>` element.
+fn script_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".to_owned())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// Builds the site in memory.
+///
+/// # Errors
+/// A model that does not load (unless tolerant), a page with an unknown directive or model,
+/// a theme error: each with its file and line.
+#[allow(clippy::too_many_lines)]
+pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
+    let theme = Theme::load(opts.theme.as_deref()).map_err(|e| vec![*e])?;
+    let mut errors: Vec<ModelError> = Vec::new();
+    let mut site = Site::default();
+
+    // Models.
+    let mut model_files = Vec::new();
+    walk(&opts.models, &mut model_files, 0);
+    let mut models: Vec<SiteModel> = Vec::new();
+    let mut configs: BTreeMap<PathBuf, Config> = BTreeMap::new();
+    for f in model_files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_model = (name.ends_with(".yaml") || name.ends_with(".yml"))
+            && !crate::policy::config::FILE_NAMES.contains(&name.as_str());
+        if !is_model {
+            continue;
+        }
+        let file = display(&f);
+        let rel = f.strip_prefix(&opts.models).unwrap_or(&f);
+        let stem_path = rel.with_extension("");
+        let stem = safe_path(&stem_path);
+        let mut url = format!("models/{stem}.html");
+        let mut n = 2;
+        while models.iter().any(|m| m.url == url) {
+            url = format!("models/{stem}-{n}.html");
+            n += 1;
+        }
+        let config = match Config::discover(&f) {
+            Some(p) => match configs.get(&p) {
+                Some(c) => c.clone(),
+                None => match Config::load(&p, &display(&p)) {
+                    Ok(c) => {
+                        configs.insert(p, c.clone());
+                        c
+                    }
+                    Err(e) => return Err(vec![*e]),
+                },
+            },
+            None => Config::default(),
+        };
+        let loaded = load_file(&f, &file, &Limits::default()).map(|m| {
+            let r = ModelReport::check_with(&m, LintOptions::default(), &config);
+            (m, r)
+        });
+        if let Err(es) = &loaded {
+            if opts.tolerant {
+                site.broken_models.push(file.clone());
+            } else {
+                errors.extend(es.iter().cloned());
+            }
+        }
+        models.push(SiteModel {
+            file,
+            stem: stem_path.to_string_lossy().replace('\\', "/"),
+            url,
+            loaded,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Pages: Markdown rendered; other files copied.
+    let mut page_files = Vec::new();
+    walk(&opts.pages, &mut page_files, 0);
+    struct Page {
+        url: String,
+        title: String,
+        body: String,
+        headings: Vec<markdown::Heading>,
+    }
+    let mut pages: Vec<Page> = Vec::new();
+    let mut intro: Option<String> = None;
+    for f in &page_files {
+        let rel = f.strip_prefix(&opts.pages).unwrap_or(f);
+        let is_md = f.extension().is_some_and(|e| e == "md");
+        if !is_md {
+            if let Ok(bytes) = std::fs::read(f) {
+                site.files.insert(safe_path(rel), bytes);
+            }
+            continue;
+        }
+        let file = display(f);
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(ModelError::file(
+                    "site::io",
+                    &file,
+                    format!("cannot read `{file}`: {e}"),
+                ));
+                continue;
+            }
+        };
+        let mut directive = |d: &markdown::Directive| embed(d, &models);
+        let rendered = match markdown::render(&text, &mut directive) {
+            Ok(r) => r,
+            Err((line, msg)) => {
+                let source: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());
+                let offset = crate::model::span::offset_of_line_col(&text, line as u64, 1);
+                errors.push(
+                    ModelError::at("site::directive", &file, &source, crate::model::Span::new(offset, 0), msg)
+                        .with_help("directives: ```archdoc diagram|whiteboard|journey|findings model=NAME```, NAME being a model's file name without `.yaml`"),
+                );
+                continue;
+            }
+        };
+        let stem = rel.with_extension("");
+        let stem_str = stem.to_string_lossy().replace('\\', "/");
+        if stem_str == "index" || stem_str == "README" {
+            intro = Some(rendered.html.clone());
+        }
+        let url = if stem_str == "index" || stem_str == "README" {
+            "index.html".to_owned()
+        } else {
+            format!("{}.html", safe_path(&stem))
+        };
+        let title = rendered
+            .headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map_or_else(|| stem_str.clone(), |h| h.text.clone());
+        if url != "index.html" {
+            pages.push(Page {
+                url,
+                title,
+                body: rendered.html,
+                headings: rendered.headings,
+            });
+        } else {
+            // The index page shows the intro; its headings are still searchable.
+            pages.push(Page {
+                url: "index.html".to_owned(),
+                title,
+                body: String::new(),
+                headings: rendered.headings,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Navigation.
+    let doc_items: Vec<NavItem> = pages
+        .iter()
+        .filter(|p| p.url != "index.html")
+        .map(|p| NavItem {
+            title: p.title.clone(),
+            url: p.url.clone(),
+            badge: String::new(),
+            badge_class: String::new(),
+        })
+        .collect();
+    let model_items: Vec<NavItem> = models
+        .iter()
+        .map(|m| {
+            let (title, badge, class) = match &m.loaded {
+                Ok((model, r)) => {
+                    let s = crate::report::Summary::of(std::slice::from_ref(r));
+                    let (badge, class) = if s.error > 0 {
+                        (s.error.to_string(), "error")
+                    } else if s.warning > 0 {
+                        (s.warning.to_string(), "warning")
+                    } else {
+                        (String::new(), "")
+                    };
+                    (model.name.clone(), badge, class)
+                }
+                Err(_) => (m.file.clone(), "!".to_owned(), "error"),
+            };
+            NavItem {
+                title,
+                url: m.url.clone(),
+                badge,
+                badge_class: class.to_owned(),
+            }
+        })
+        .collect();
+    let mut nav = vec![NavSection {
+        title: "Docs".to_owned(),
+        items: std::iter::once(NavItem {
+            title: "Home".to_owned(),
+            url: "index.html".to_owned(),
+            badge: String::new(),
+            badge_class: String::new(),
+        })
+        .chain(doc_items)
+        .collect(),
+    }];
+    if !model_items.is_empty() {
+        nav.push(NavSection {
+            title: "Models".to_owned(),
+            items: model_items,
+        });
+    }
+    nav.push(NavSection {
+        title: "Reference".to_owned(),
+        items: vec![NavItem {
+            title: "Rules".to_owned(),
+            url: "rules/index.html".to_owned(),
+            badge: String::new(),
+            badge_class: String::new(),
+        }],
+    });
+
+    let common = |url: &str, page_title: &str| -> BTreeMap<&'static str, Value> {
+        let mut ctx = BTreeMap::new();
+        ctx.insert("site_title", Value::from(opts.title.clone()));
+        ctx.insert("page_title", Value::from(page_title.to_owned()));
+        ctx.insert("root", Value::from(root_of(url)));
+        ctx.insert("current", Value::from(url.to_owned()));
+        ctx.insert("nav", ser(&nav));
+        ctx
+    };
+    let put = |site: &mut Site,
+               url: &str,
+               html: Result<String, Box<ModelError>>,
+               errors: &mut Vec<ModelError>| match html {
+        Ok(mut h) => {
+            if let Some(script) = &opts.extra_script {
+                h = h.replacen("</body>", &format!("<script>{script}</script>\n</body>"), 1);
+            }
+            site.files.insert(url.to_owned(), h.into_bytes());
+        }
+        Err(e) => errors.push(*e),
+    };
+    let mut search: Vec<SearchEntry> = Vec::new();
+
+    // Index.
+    #[derive(Serialize)]
+    struct IndexModel {
+        name: String,
+        file: String,
+        url: String,
+        errors: usize,
+        warnings: usize,
+        spofs: Vec<String>,
+        load_errors: usize,
+    }
+    let index_models: Vec<IndexModel> = models
+        .iter()
+        .map(|m| match &m.loaded {
+            Ok((model, r)) => {
+                let s = crate::report::Summary::of(std::slice::from_ref(r));
+                let mut spofs: Vec<String> = r
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == "single-point-of-failure")
+                    .map(|f| f.element.clone())
+                    .collect();
+                spofs.dedup();
+                IndexModel {
+                    name: model.name.clone(),
+                    file: m.file.clone(),
+                    url: m.url.clone(),
+                    errors: s.error,
+                    warnings: s.warning,
+                    spofs,
+                    load_errors: 0,
+                }
+            }
+            Err(es) => IndexModel {
+                name: m.file.clone(),
+                file: m.file.clone(),
+                url: m.url.clone(),
+                errors: 0,
+                warnings: 0,
+                spofs: Vec::new(),
+                load_errors: es.len(),
+            },
+        })
+        .collect();
+    {
+        let mut ctx = common("index.html", &opts.title);
+        ctx.insert(
+            "intro",
+            intro.map_or(Value::from(()), Value::from_safe_string),
+        );
+        ctx.insert("models", ser(&index_models));
+        let page_list: Vec<BTreeMap<&str, String>> = pages
+            .iter()
+            .filter(|p| p.url != "index.html")
+            .map(|p| BTreeMap::from([("title", p.title.clone()), ("url", p.url.clone())]))
+            .collect();
+        ctx.insert("pages", ser(&page_list));
+        ctx.insert("rule_count", Value::from(registry::ALL.len()));
+        let html = theme.render("index.html", &ser(&ctx));
+        put(&mut site, "index.html", html, &mut errors);
+        search.push(SearchEntry {
+            t: opts.title.clone(),
+            u: "index.html".to_owned(),
+            p: String::new(),
+        });
+    }
+
+    // Pages.
+    for p in pages.iter().filter(|p| p.url != "index.html") {
+        let mut ctx = common(&p.url, &p.title);
+        ctx.insert("body", Value::from_safe_string(p.body.clone()));
+        let toc: Vec<&markdown::Heading> = p
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .collect();
+        ctx.insert("toc", ser(&toc));
+        let html = theme.render("page.html", &ser(&ctx));
+        put(&mut site, &p.url, html, &mut errors);
+        search.push(SearchEntry {
+            t: p.title.clone(),
+            u: p.url.clone(),
+            p: String::new(),
+        });
+        for h in p.headings.iter().filter(|h| h.level > 1 && h.level <= 3) {
+            search.push(SearchEntry {
+                t: h.text.clone(),
+                u: format!("{}#{}", p.url, h.id),
+                p: p.title.clone(),
+            });
+        }
+    }
+    for p in pages.iter().filter(|p| p.url == "index.html") {
+        for h in p.headings.iter().filter(|h| h.level > 1 && h.level <= 3) {
+            search.push(SearchEntry {
+                t: h.text.clone(),
+                u: format!("index.html#{}", h.id),
+                p: opts.title.clone(),
+            });
+        }
+    }
+
+    // Models.
+    for m in &models {
+        let html = model_page(&theme, m, common(&m.url, &page_name(m)));
+        put(&mut site, &m.url, html, &mut errors);
+        search.push(SearchEntry {
+            t: page_name(m),
+            u: m.url.clone(),
+            p: "model".to_owned(),
+        });
+    }
+
+    // Rules.
+    #[derive(Serialize)]
+    struct RuleRow {
+        id: &'static str,
+        category: &'static str,
+        severity: &'static str,
+        summary: String,
+    }
+    let rows: Vec<RuleRow> = registry::ALL
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            RuleRow {
+                id: m.id,
+                category: m.category.as_str(),
+                severity: m.default_severity.as_str(),
+                summary: m.summary(),
+            }
+        })
+        .collect();
+    {
+        let mut ctx = common("rules/index.html", "Rules");
+        ctx.insert("rules", ser(&rows));
+        let html = theme.render("rules.html", &ser(&ctx));
+        put(&mut site, "rules/index.html", html, &mut errors);
+        search.push(SearchEntry {
+            t: "Rules".to_owned(),
+            u: "rules/index.html".to_owned(),
+            p: String::new(),
+        });
+    }
+    for (rule, row) in registry::ALL.iter().zip(&rows) {
+        let meta = rule.meta();
+        let url = format!("rules/{}.html", meta.id);
+        let body = markdown::render(&meta.markdown(), &mut |_| {
+            Err("no directives in rule docs".to_owned())
+        })
+        .map(|r| r.html)
+        .unwrap_or_default();
+        let mut ctx = common(&url, meta.id);
+        ctx.insert("rule", ser(row));
+        ctx.insert("body", Value::from_safe_string(body));
+        let html = theme.render("rule.html", &ser(&ctx));
+        put(&mut site, &url, html, &mut errors);
+        search.push(SearchEntry {
+            t: meta.id.to_owned(),
+            u: url,
+            p: "rule".to_owned(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    site.files.insert(
+        "search-index.js".to_owned(),
+        format!("window.ARCHDOC_SEARCH = {};\n", script_json(&search)).into_bytes(),
+    );
+    site.files.insert(
+        "assets/style.css".to_owned(),
+        theme.style.clone().into_bytes(),
+    );
+    site.files.insert(
+        "assets/archdoc.js".to_owned(),
+        theme.script.clone().into_bytes(),
+    );
+    site.files.insert(
+        MARKER.to_owned(),
+        b"built by archdoc; `archdoc build` may replace this directory\n".to_vec(),
+    );
+    Ok(site)
+}
+
+/// A template value from anything serde can serialize (safe strings inside stay safe).
+fn ser<T: Serialize>(v: T) -> Value {
+    Value::from(minijinja::value::Serde(v))
+}
+
+fn page_name(m: &SiteModel) -> String {
+    match &m.loaded {
+        Ok((model, _)) => model.name.clone(),
+        Err(_) => m.file.clone(),
+    }
+}
+
+/// HTML for an `archdoc` block in a page.
+fn embed(d: &markdown::Directive, models: &[SiteModel]) -> Result<String, String> {
+    let Some(name) = d
+        .args
+        .iter()
+        .find(|(k, _)| k == "model")
+        .map(|(_, v)| v.clone())
+    else {
+        return Err(format!("`archdoc {}` needs `model=NAME`", d.name));
+    };
+    let Some(m) = models.iter().find(|m| m.stem == name) else {
+        let names: Vec<&str> = models.iter().map(|m| m.stem.as_str()).collect();
+        let hint = did_you_mean(&name, names.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(format!(
+            "unknown model `{name}`{hint}; models: {}",
+            names.join(", ")
+        ));
+    };
+    let Ok((model, report)) = &m.loaded else {
+        return Ok(format!(
+            "<p class=\"sev-error\">The model <code>{}</code> does not load.</p>",
+            xml(&m.file)
+        ));
+    };
+    let scene = Scene::new(model);
+    let html = match d.name.as_str() {
+        "diagram" => format!(
+            "<div class=\"diagram\" data-archdoc-embedded>{}</div>",
+            svg(&scene, &report.findings)
+        ),
+        "whiteboard" => format!(
+            "<pre class=\"whiteboard\">{}</pre>",
+            xml_pre(&whiteboard(&scene, &TextOptions::default()))
+        ),
+        "journey" => {
+            let items: String = user_journey(&scene)
+                .iter()
+                .map(|s| {
+                    format!(
+                        "<li><strong>{}.</strong> {}</li>",
+                        xml(&s.title),
+                        xml(&s.text)
+                    )
+                })
+                .collect();
+            format!("<ol class=\"journey\">{items}</ol>")
+        }
+        "findings" => {
+            let items: String = report
+                .findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "<li class=\"sev-{}\"><strong>{}</strong> <code>{}</code>: {}</li>",
+                        f.severity.as_str(),
+                        f.severity.as_str(),
+                        xml(f.rule),
+                        xml(&f.message)
+                    )
+                })
+                .collect();
+            if items.is_empty() {
+                "<p class=\"ok\">No findings.</p>".to_owned()
+            } else {
+                format!("<ul class=\"findings\">{items}</ul>")
+            }
+        }
+        other => {
+            let known = ["diagram", "whiteboard", "journey", "findings"];
+            let hint = did_you_mean(other, known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown directive `archdoc {other}`{hint}; known: {}",
+                known.join(", ")
+            ));
+        }
+    };
+    Ok(format!(
+        "{html}\n<p class=\"meta\">From <a href=\"{}\">{}</a>.</p>\n",
+        xml(&relative_from_page(&m.url)),
+        xml(&model.name)
+    ))
+}
+
+/// Pages sit at the top of the site (or below); model pages under `models/`. Embedded blocks
+/// link with a path from the site's root, which the page template's `root` does not reach,
+/// so the link is made relative to a top-level page.
+fn relative_from_page(url: &str) -> String {
+    url.to_owned()
+}
+
+/// Text for a `<pre>`: escaped, line breaks kept.
+fn xml_pre(s: &str) -> String {
+    crate::escape::xml_with(s, true)
+}
+
+#[allow(clippy::too_many_lines)]
+fn model_page(
+    theme: &Theme,
+    m: &SiteModel,
+    mut ctx: BTreeMap<&'static str, Value>,
+) -> Result<String, Box<ModelError>> {
+    #[derive(Serialize)]
+    struct Head {
+        name: String,
+        file: String,
+        errors: usize,
+        warnings: usize,
+        suppressed: usize,
+    }
+    match &m.loaded {
+        Err(es) => {
+            ctx.insert(
+                "model",
+                ser(&Head {
+                    name: m.file.clone(),
+                    file: m.file.clone(),
+                    errors: es.len(),
+                    warnings: 0,
+                    suppressed: 0,
+                }),
+            );
+            let texts: Vec<String> = es
+                .iter()
+                .map(|e| {
+                    let mut s = e.to_string();
+                    if let Some(h) = &e.help {
+                        s.push_str("\nhelp: ");
+                        s.push_str(h);
+                    }
+                    s
+                })
+                .collect();
+            ctx.insert("load_errors", ser(&texts));
+            theme.render("model.html", &ser(&ctx))
+        }
+        Ok((model, report)) => {
+            let scene = Scene::new(model);
+            let summary = crate::report::Summary::of(std::slice::from_ref(report));
+            ctx.insert(
+                "model",
+                ser(&Head {
+                    name: model.name.clone(),
+                    file: m.file.clone(),
+                    errors: summary.error,
+                    warnings: summary.warning,
+                    suppressed: summary.suppressed,
+                }),
+            );
+            ctx.insert("load_errors", Value::from(()));
+            let description = model.description.as_deref().map(|d| {
+                markdown::render(d, &mut |_| {
+                    Err("no directives in model descriptions".to_owned())
+                })
+                .map(|r| r.html)
+                .unwrap_or_default()
+            });
+            ctx.insert(
+                "description",
+                description.map_or(Value::from(()), Value::from_safe_string),
+            );
+            ctx.insert(
+                "svg",
+                Value::from_safe_string(svg(&scene, &report.findings)),
+            );
+            ctx.insert(
+                "whiteboard",
+                Value::from(whiteboard(&scene, &TextOptions::default())),
+            );
+            ctx.insert("journey", ser(user_journey(&scene)));
+            ctx.insert("journeys", ser(&report.journeys));
+            #[derive(Serialize)]
+            struct Row {
+                id: String,
+                name: String,
+                kind: &'static str,
+                host: String,
+                findings: usize,
+                worst: &'static str,
+            }
+            let by_element = |id: &str| -> Vec<&crate::lint::Finding> {
+                report.findings.iter().filter(|f| f.element == id).collect()
+            };
+            let rows: Vec<Row> = model
+                .components
+                .iter()
+                .map(|c| {
+                    let fs = by_element(&c.id);
+                    Row {
+                        id: c.id.clone(),
+                        name: component_line(c),
+                        kind: c.kind.title(),
+                        host: c
+                            .host
+                            .map(|h| model.hosts[h].title().to_owned())
+                            .unwrap_or_default(),
+                        findings: fs.len(),
+                        worst: fs
+                            .iter()
+                            .map(|f| f.severity)
+                            .max()
+                            .map_or("", severity_class),
+                    }
+                })
+                .collect();
+            ctx.insert("components", ser(&rows));
+            let hosts: Vec<BTreeMap<&str, String>> = model
+                .hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let comps: Vec<String> = model
+                        .components_on(i)
+                        .map(|c| model.components[c].id.clone())
+                        .collect();
+                    BTreeMap::from([
+                        ("id", h.id.clone()),
+                        ("name", h.title().to_owned()),
+                        (
+                            "domain",
+                            h.domain
+                                .map(|d| model.domains[d].id.clone())
+                                .unwrap_or_default(),
+                        ),
+                        ("components", comps.join(", ")),
+                    ])
+                })
+                .collect();
+            ctx.insert("hosts", ser(&hosts));
+            #[derive(Serialize)]
+            struct Item<'a> {
+                rule: &'a str,
+                severity: &'a str,
+                file: &'a str,
+                line: usize,
+                message: &'a str,
+                why: &'a [String],
+                help: Option<&'a str>,
+                fingerprint: &'a str,
+                reason: Option<&'a str>,
+            }
+            fn item(f: &crate::lint::Finding) -> Item<'_> {
+                Item {
+                    rule: f.rule,
+                    severity: f.severity.as_str(),
+                    file: &f.file,
+                    line: f.line,
+                    message: &f.message,
+                    why: &f.why,
+                    help: f.help.as_deref(),
+                    fingerprint: &f.fingerprint,
+                    reason: f.suppressed.as_deref(),
+                }
+            }
+            let mut groups = Vec::new();
+            for (sev, title) in [
+                (Severity::Error, "Errors"),
+                (Severity::Warning, "Warnings"),
+                (Severity::Info, "Infos"),
+            ] {
+                let items: Vec<Item<'_>> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == sev)
+                    .map(item)
+                    .collect();
+                if !items.is_empty() {
+                    groups.push(BTreeMap::from([
+                        ("severity", Value::from(sev.as_str())),
+                        ("title", Value::from(title)),
+                        ("items", ser(&items)),
+                    ]));
+                }
+            }
+            ctx.insert("findings", Value::from(groups));
+            let suppressed: Vec<Item<'_>> = report.suppressed.iter().map(item).collect();
+            ctx.insert("suppressed", ser(&suppressed));
+            // Details shown when a component of the diagram is clicked.
+            #[derive(Serialize)]
+            struct Details {
+                id: String,
+                name: String,
+                summary: String,
+                findings: Vec<String>,
+            }
+            let mut details: BTreeMap<String, Details> = BTreeMap::new();
+            for c in &model.components {
+                let mut summary = c.kind.title().to_owned();
+                if let Some(h) = c.host {
+                    summary.push_str(&format!(" on {}", model.hosts[h].title()));
+                }
+                if let Some(sw) = &c.software {
+                    summary.push_str(&format!(", {sw}"));
+                }
+                details.insert(
+                    c.id.clone(),
+                    Details {
+                        id: c.id.clone(),
+                        name: component_line(c),
+                        summary,
+                        findings: by_element(&c.id)
+                            .iter()
+                            .map(|f| format!("{} {}: {}", f.severity.as_str(), f.rule, f.message))
+                            .collect(),
+                    },
+                );
+            }
+            for h in &model.hosts {
+                details.insert(
+                    h.id.clone(),
+                    Details {
+                        id: h.id.clone(),
+                        name: h.title().to_owned(),
+                        summary: "Host".to_owned(),
+                        findings: by_element(&h.id)
+                            .iter()
+                            .map(|f| format!("{} {}: {}", f.severity.as_str(), f.rule, f.message))
+                            .collect(),
+                    },
+                );
+            }
+            ctx.insert(
+                "details_json",
+                Value::from_safe_string(script_json(&details)),
+            );
+            theme.render("model.html", &ser(&ctx))
+        }
+    }
+}
+
+/// Writes a built site to `out`: into a temporary directory next to it, then swapped in.
+/// An existing `out` is replaced only when archdoc built it (it holds [`MARKER`]) or it is
+/// empty.
+///
+/// # Errors
+/// `out` exists and was not built by archdoc, or a file cannot be written.
+pub fn write(site: &Site, out: &Path) -> Result<(), Box<ModelError>> {
+    let name = display(out);
+    let fail = |msg: String| Box::new(ModelError::file("site::write", &name, msg));
+    if out.exists() {
+        let ours = out.join(MARKER).is_file();
+        let empty = std::fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !out.is_dir() || !(ours || empty) {
+            return Err(Box::new(
+                ModelError::file(
+                    "site::not-ours",
+                    &name,
+                    format!("refusing to replace `{name}`: archdoc did not build it (there is no `{MARKER}` in it)"),
+                )
+                .with_help("choose another `--out`, or remove the directory yourself"),
+            ));
+        }
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| fail(format!("cannot create `{}`: {e}", display(parent))))?;
+    let base = out
+        .file_name()
+        .map_or("site".to_owned(), |n| n.to_string_lossy().into_owned());
+    let tmp = parent.join(format!(".{base}.archdoc-tmp"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)
+            .map_err(|e| fail(format!("cannot clear `{}`: {e}", display(&tmp))))?;
+    }
+    for (rel, bytes) in &site.files {
+        let path = tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| fail(format!("cannot create `{}`: {e}", display(dir))))?;
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| fail(format!("cannot write `{}`: {e}", display(&path))))?;
+    }
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| fail(format!("cannot replace `{name}`: {e}")))?;
+    }
+    std::fs::rename(&tmp, out)
+        .map_err(|e| fail(format!("cannot move the new site into `{name}`: {e}")))?;
+    Ok(())
+}
