@@ -269,7 +269,15 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
                 continue;
             }
         };
-        let mut directive = |d: &markdown::Directive| embed(d, &models);
+        let stem = rel.with_extension("");
+        let stem_str = stem.to_string_lossy().replace('\\', "/");
+        let url = if stem_str == "index" || stem_str == "README" {
+            "index.html".to_owned()
+        } else {
+            format!("{}.html", safe_path(&stem))
+        };
+        let root = root_of(&url);
+        let mut directive = |d: &markdown::Directive| embed(d, &models, &root);
         let rendered = match markdown::render(&text, &mut directive) {
             Ok(r) => r,
             Err((line, msg)) => {
@@ -282,16 +290,9 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
                 continue;
             }
         };
-        let stem = rel.with_extension("");
-        let stem_str = stem.to_string_lossy().replace('\\', "/");
-        if stem_str == "index" || stem_str == "README" {
+        if url == "index.html" {
             intro = Some(rendered.html.clone());
         }
-        let url = if stem_str == "index" || stem_str == "README" {
-            "index.html".to_owned()
-        } else {
-            format!("{}.html", safe_path(&stem))
-        };
         let title = rendered
             .headings
             .iter()
@@ -603,7 +604,7 @@ fn page_name(m: &SiteModel) -> String {
 }
 
 /// HTML for an `archdoc` block in a page.
-fn embed(d: &markdown::Directive, models: &[SiteModel]) -> Result<String, String> {
+fn embed(d: &markdown::Directive, models: &[SiteModel], root: &str) -> Result<String, String> {
     let Some(name) = d
         .args
         .iter()
@@ -683,18 +684,12 @@ fn embed(d: &markdown::Directive, models: &[SiteModel]) -> Result<String, String
         }
     };
     Ok(format!(
-        "{html}\n<p class=\"meta\">From <a href=\"{}\">{}</a>.</p>\n",
-        xml(&relative_from_page(&m.url)),
+        "{html}\n<p class=\"meta\">From <a href=\"{root}{}\">{}</a>.</p>\n",
+        xml(&m.url),
         xml(&model.name)
     ))
 }
 
-/// Pages sit at the top of the site (or below); model pages under `models/`. Embedded blocks
-/// link with a path from the site's root, which the page template's `root` does not reach,
-/// so the link is made relative to a top-level page.
-fn relative_from_page(url: &str) -> String {
-    url.to_owned()
-}
 
 /// Text for a `<pre>`: escaped, line breaks kept.
 fn xml_pre(s: &str) -> String {
