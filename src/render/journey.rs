@@ -81,7 +81,7 @@ pub fn user_journey(scene: &Scene) -> Vec<Step> {
                 .filter(|r| entries.iter().any(|&l| m.links[l].to == r.target))
                 .map(|r| {
                     format!(
-                        "the {} record of `{}` points to {}",
+                        "the {} record of {} points to {}",
                         r.record_type.as_str(),
                         clean(&r.name),
                         name(scene, r.target)

@@ -690,7 +690,6 @@ fn embed(d: &markdown::Directive, models: &[SiteModel], root: &str) -> Result<St
     ))
 }
 
-
 /// Text for a `<pre>`: escaped, line breaks kept.
 fn xml_pre(s: &str) -> String {
     crate::escape::xml_with(s, true)

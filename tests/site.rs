@@ -1,0 +1,464 @@
+//! `archdoc build` and `serve`: the repository's own site builds the same bytes twice with
+//! every internal link resolving; key pages are snapshotted; hostile models and pages execute
+//! nothing and write nowhere else; the theme overrides file by file; `init` makes a project
+//! that builds; `serve` rebuilds when a model changes.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use common::{all, archdoc_in};
+
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Every attribute value of `attr` in `html`, with character references decoded as a
+/// browser would.
+fn attrs(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let end = rest.find('"').unwrap();
+        out.push(
+            rest[..end]
+                .replace("&#x2f;", "/")
+                .replace("&#x27;", "'")
+                .replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        );
+    }
+    out
+}
+
+/// Every internal href and src resolves to a file, and every #anchor to an id.
+fn check_links(site: &BTreeMap<String, Vec<u8>>) -> usize {
+    let ids: BTreeMap<&str, BTreeSet<String>> = site
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                attrs(std::str::from_utf8(v).unwrap(), "id")
+                    .into_iter()
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for (page, bytes) in site.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap();
+        for link in attrs(html, "href").into_iter().chain(attrs(html, "src")) {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (path, frag) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                let mut parts: Vec<&str> = page.split('/').collect();
+                parts.pop();
+                for seg in path.split('/') {
+                    match seg {
+                        ".." => {
+                            assert!(parts.pop().is_some(), "{page}: {link} leaves the site");
+                        }
+                        "." | "" => {}
+                        s => parts.push(s),
+                    }
+                }
+                parts.join("/")
+            };
+            assert!(
+                site.contains_key(&target),
+                "{page}: {link} -> missing {target}"
+            );
+            if !frag.is_empty() {
+                assert!(
+                    ids[target.as_str()].contains(frag),
+                    "{page}: {link} -> no anchor"
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+/// The inside of every real tag (`<` followed by a letter, up to `>`).
+fn tags(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let end = rest.find('>').unwrap_or(rest.len());
+            out.push(&rest[..end]);
+        }
+    }
+    out
+}
+
+/// The `<main>` of a page.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap() + 7;
+    &html[start..end]
+}
+
+#[test]
+fn the_repository_site_builds_twice_the_same_and_every_link_resolves() {
+    let d = scratch("site-repo");
+    for out in ["a", "b"] {
+        let o = archdoc_in(
+            Path::new("."),
+            &["build", "--out", d.join(out).to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    }
+    let (a, b) = (files(&d.join("a")), files(&d.join("b")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs between two builds");
+    }
+    for page in [
+        "index.html",
+        "models/foobar.html",
+        "foobar-design.html",
+        "rules/index.html",
+        "rules/single-point-of-failure.html",
+        "model-reference.html",
+        "ci.html",
+        "diff.html",
+    ] {
+        assert!(a.contains_key(page), "no {page}");
+    }
+    let links = check_links(&a);
+    assert!(links > 300, "{links} links");
+    let foobar = std::str::from_utf8(&a["models/foobar.html"]).unwrap();
+    for part in [
+        "<svg",
+        "[ Load Balancer: HAProxy ]",
+        "User journey",
+        "Round Robin",
+        "single-point-of-failure",
+        "Why",
+        "archdoc-components",
+    ] {
+        assert!(
+            foobar.contains(part) || foobar.to_lowercase().contains(&part.to_lowercase()),
+            "foobar page lacks {part}"
+        );
+    }
+    let index = std::str::from_utf8(&a["index.html"]).unwrap();
+    insta::assert_snapshot!("index.main", main_of(index));
+    let rule = std::str::from_utf8(&a["rules/single-point-of-failure.html"]).unwrap();
+    insta::assert_snapshot!("rule.main", main_of(rule));
+    let journey_start = foobar.find("<h2 id=\"journey\">").unwrap();
+    let journey_end = foobar.find("<h2 id=\"components\">").unwrap();
+    insta::assert_snapshot!("foobar.journey", &foobar[journey_start..journey_end]);
+}
+
+/// A model and a page that try every way in.
+const EVIL_MODEL: &str = r#"name: "<script>document.documentElement.dataset.pwned=1</script>"
+description: "<img src=x onerror=\"document.documentElement.dataset.pwned=1\"> [click](javascript:document.documentElement.dataset.pwned=1)"
+hosts:
+  h1: { label: "\"><script>document.documentElement.dataset.pwned=1</script>" }
+components:
+  user: { kind: client, label: "</script><script>document.documentElement.dataset.pwned=1</script>" }
+  dns:
+    kind: dns
+    records: [{ name: "x\"><svg onload=document.documentElement.dataset.pwned=1>", target: web }]
+  web: { kind: web_server, host: h1, software: "' onmouseover='document.documentElement.dataset.pwned=1", label: "<b onclick=alert(1)>web</b>" }
+links:
+  - { from: user, to: web, label: "javascript:document.documentElement.dataset.pwned=1", protocol: "<i>http</i>" }
+"#;
+
+const EVIL_PAGE: &str = "# Evil <script>document.documentElement.dataset.pwned=1</script>\n\n<img src=x onerror=\"document.documentElement.dataset.pwned=1\">\n\n[a](javascript:document.documentElement.dataset.pwned=1) [b]( JAVASCRIPT:x) [c](data:text/html,x)\n\n```archdoc diagram model=evil\n```\n\n```archdoc whiteboard model=evil\n```\n";
+
+/// A project with the hostile model and page (used by the browser test as well).
+pub(crate) fn evil_project(name: &str) -> PathBuf {
+    let d = scratch(name);
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::create_dir_all(d.join("site/sub")).unwrap();
+    std::fs::write(d.join("models/evil.yaml"), EVIL_MODEL).unwrap();
+    std::fs::write(
+        d.join("models/we ird & <name>.yaml"),
+        std::fs::read_to_string("models/foobar.yaml").unwrap(),
+    )
+    .unwrap();
+    std::fs::write(d.join("site/evil.md"), EVIL_PAGE).unwrap();
+    std::fs::write(
+        d.join("site/sub/deep.md"),
+        "# Deep\n\n[up](../evil.md)\n\n```archdoc journey model=evil\n```\n",
+    )
+    .unwrap();
+    d
+}
+
+#[test]
+fn hostile_models_and_pages_execute_nothing_and_stay_inside_the_output() {
+    let d = evil_project("site-evil");
+    let o = archdoc_in(&d, &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let site = files(&d.join("out"));
+    check_links(&site);
+    for (name, bytes) in site.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap();
+        let lower = html.to_lowercase();
+        // Only archdoc's own scripts: the search index, the theme script, the component data.
+        let scripts = lower.matches("<script").count();
+        let ours = lower.matches("<script src=\"").count()
+            + lower
+                .matches("<script type=\"application/json\" id=\"archdoc-components\">")
+                .count();
+        assert_eq!(scripts, ours, "{name}: a script that is not archdoc's");
+        // No real tag carries an event handler, and no tag the model or page wrote exists.
+        for tag in tags(&lower) {
+            for bad in [" onerror=", " onload=", " onclick=", " onmouseover="] {
+                assert!(!tag.contains(bad), "{name}: `{bad}` in <{tag}>");
+            }
+            assert!(
+                !tag.starts_with("img") && !tag.starts_with("b ") && !tag.starts_with("i>"),
+                "{name}: <{tag}>"
+            );
+        }
+        for href in attrs(html, "href") {
+            let h = href.to_lowercase();
+            assert!(
+                !h.starts_with("javascript:")
+                    && !h.trim_start().starts_with("javascript")
+                    && !h.starts_with("data:"),
+                "{name}: href {href}"
+            );
+        }
+    }
+    // Every output path is made of safe segments, inside the output directory.
+    assert!(
+        site.keys().any(|k| k.starts_with("models/we-ird")),
+        "{:?}",
+        site.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        site.keys()
+            .all(|k| !k.contains("..") && !k.contains(' ') && !k.contains('<'))
+    );
+}
+
+#[test]
+fn a_foreign_directory_is_never_replaced_and_our_own_is() {
+    let d = scratch("site-foreign");
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    std::fs::create_dir_all(d.join("public")).unwrap();
+    std::fs::write(d.join("public/precious.txt"), "keep me").unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert!(all(&o).contains("refusing to replace"), "{}", all(&o));
+    assert_eq!(
+        std::fs::read_to_string(d.join("public/precious.txt")).unwrap(),
+        "keep me"
+    );
+    let o = archdoc_in(&d, &["build", "--out", "site-out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    std::fs::write(d.join("site-out/stale.html"), "old").unwrap();
+    let o = archdoc_in(&d, &["build", "--out", "site-out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        !d.join("site-out/stale.html").exists(),
+        "the old build is replaced whole"
+    );
+    assert!(d.join("site-out/models/foobar.html").is_file());
+}
+
+#[test]
+fn errors_in_pages_models_and_themes_name_the_file_and_line() {
+    let d = scratch("site-errors");
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::create_dir_all(d.join("site")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    std::fs::write(
+        d.join("site/a.md"),
+        "# A\n\ntext\n\n```archdoc diagram model=fobar\n```\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    let text = all(&o);
+    assert!(
+        text.contains("site/a.md:5") && text.contains("did you mean `foobar`"),
+        "{text}"
+    );
+    std::fs::write(
+        d.join("site/a.md"),
+        "# A\n\n```archdoc diagrm model=foobar\n```\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert!(all(&o).contains("did you mean `diagram`"), "{}", all(&o));
+    std::fs::write(d.join("site/a.md"), "# A\n").unwrap();
+    // A model that does not load stops `build` with its error.
+    std::fs::write(
+        d.join("models/bad.yaml"),
+        "name: x\ncomponents:\n  a: { kind: nope }\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(all(&o).contains("models/bad.yaml:3"), "{}", all(&o));
+    std::fs::remove_file(d.join("models/bad.yaml")).unwrap();
+    // A theme file overrides the built-in one; a broken template names its file and line.
+    std::fs::create_dir_all(d.join("themes/default")).unwrap();
+    std::fs::write(
+        d.join("themes/default/page.html"),
+        "{% extends \"base.html\" %}{% block content %}OVERRIDDEN {{ body }}{% endblock %}",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        std::fs::read_to_string(d.join("public/a.html"))
+            .unwrap()
+            .contains("OVERRIDDEN")
+    );
+    std::fs::write(
+        d.join("themes/default/page.html"),
+        "line one\n{{ body | nosuchfilter }}\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        all(&o).contains("themes/default/page.html:2"),
+        "{}",
+        all(&o)
+    );
+}
+
+#[test]
+fn init_makes_a_project_that_builds_and_the_theme_can_be_ejected() {
+    let d = scratch("site-init");
+    let o = archdoc_in(&d, &["init", "proj"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let p = d.join("proj");
+    let o = archdoc_in(&p, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let index = std::fs::read_to_string(p.join("public/index.html")).unwrap();
+    assert!(
+        index.contains("<svg") && index.contains("My architecture"),
+        "{index}"
+    );
+    // init never overwrites.
+    let o = archdoc_in(&d, &["init", "proj"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = archdoc_in(&p, &["theme", "eject"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        p.join("themes/default/model.html").is_file()
+            && p.join("themes/default/style.css").is_file()
+    );
+    let o = archdoc_in(&p, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+#[test]
+fn serve_rebuilds_when_a_model_changes_and_shows_a_broken_model() {
+    let d = scratch("site-serve");
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_archdoc"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(&d)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_for = |path: &str, want: &dyn Fn(&str) -> bool| {
+        for _ in 0..100 {
+            if let Some(body) = get(port, path) {
+                if want(&body) {
+                    return body;
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {path}");
+    };
+    let page = wait_for("/models/foobar.html", &|b| b.starts_with("HTTP/1.1 200"));
+    assert!(
+        page.contains("__archdoc/version"),
+        "the live-reload script is in served pages"
+    );
+    let v1 = wait_for("/__archdoc/version", &|b| b.starts_with("HTTP/1.1 200"));
+    let v1 = v1.rsplit("\r\n").next().unwrap().to_owned();
+    assert!(
+        get(port, "/../../etc/passwd")
+            .unwrap()
+            .starts_with("HTTP/1.1 400")
+    );
+    // Edit the model: the site is rebuilt and the version changes.
+    let src = std::fs::read_to_string(d.join("models/foobar.yaml")).unwrap();
+    std::fs::write(
+        d.join("models/foobar.yaml"),
+        src.replace("name: www.foobar.com", "name: www.foobar.org"),
+    )
+    .unwrap();
+    wait_for("/__archdoc/version", &|b| {
+        !b.ends_with(&format!("\r\n{v1}"))
+    });
+    let page = wait_for("/models/foobar.html", &|b| b.contains("www.foobar.org"));
+    assert!(page.contains("www.foobar.org"));
+    // A model with errors shows them on its page; the server keeps running.
+    std::fs::write(
+        d.join("models/foobar.yaml"),
+        "name: x\ncomponents:\n  a: { kind: nope }\n",
+    )
+    .unwrap();
+    let page = wait_for("/models/foobar.html", &|b| b.contains("does not load"));
+    assert!(page.contains("unknown value"), "{page}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
