@@ -418,10 +418,10 @@ fn serve_rebuilds_when_a_model_changes_and_shows_a_broken_model() {
         .unwrap();
     let wait_for = |path: &str, want: &dyn Fn(&str) -> bool| {
         for _ in 0..100 {
-            if let Some(body) = get(port, path) {
-                if want(&body) {
-                    return body;
-                }
+            if let Some(body) = get(port, path)
+                && want(&body)
+            {
+                return body;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
