@@ -207,8 +207,8 @@ links:
 
 const EVIL_PAGE: &str = "# Evil <script>document.documentElement.dataset.pwned=1</script>\n\n<img src=x onerror=\"document.documentElement.dataset.pwned=1\">\n\n[a](javascript:document.documentElement.dataset.pwned=1) [b]( JAVASCRIPT:x) [c](data:text/html,x)\n\n```archdoc diagram model=evil\n```\n\n```archdoc whiteboard model=evil\n```\n";
 
-/// A project with the hostile model and page (used by the browser test as well).
-pub(crate) fn evil_project(name: &str) -> PathBuf {
+/// A project with the hostile model and page.
+fn evil_project(name: &str) -> PathBuf {
     let d = scratch(name);
     std::fs::create_dir_all(d.join("models")).unwrap();
     std::fs::create_dir_all(d.join("site/sub")).unwrap();
@@ -461,4 +461,154 @@ fn serve_rebuilds_when_a_model_changes_and_shows_a_broken_model() {
     assert!(page.contains("unknown value"), "{page}");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The headless browser to load pages with: `ARCHDOC_CHROMIUM`, else `chromium` or
+/// `chromium-browser` on the PATH.
+fn chromium() -> Option<String> {
+    if let Ok(p) = std::env::var("ARCHDOC_CHROMIUM") {
+        return Some(p);
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(str::to_owned)
+}
+
+/// Loads a page headless; returns the DOM after its scripts ran, and the console errors.
+fn load_in_browser(browser: &str, page: &Path, screenshot: Option<&Path>) -> (String, Vec<String>) {
+    let url = format!("file://{}", page.display());
+    let mut cmd = std::process::Command::new(browser);
+    cmd.args([
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=3000",
+        "--window-size=1280,1800",
+    ]);
+    if let Some(shot) = screenshot {
+        cmd.arg(format!("--screenshot={}", shot.display()));
+    } else {
+        cmd.arg("--dump-dom");
+    }
+    let o = cmd.arg(&url).output().expect("run the browser");
+    let errors = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| {
+            l.contains("CONSOLE")
+                && (l.contains("Uncaught") || l.contains("Error") || l.contains("Refused"))
+        })
+        .map(str::to_owned)
+        .collect();
+    (String::from_utf8_lossy(&o.stdout).into_owned(), errors)
+}
+
+/// The real-browser test: every page of the repository's site and of a hostile project loads
+/// in headless Chromium with no JavaScript error, the SVG diagram of every model page is
+/// present and visible, and nothing a model or page wrote runs. CI installs Chromium; without
+/// one this test says so and passes unless `ARCHDOC_REQUIRE_BROWSER` is set.
+#[test]
+fn every_page_loads_in_a_real_browser_without_errors_and_runs_nothing_hostile() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("ARCHDOC_REQUIRE_BROWSER").is_none(),
+            "ARCHDOC_REQUIRE_BROWSER is set but no Chromium was found"
+        );
+        return;
+    };
+    let repo = scratch("site-browser");
+    let o = archdoc_in(
+        Path::new("."),
+        &["build", "--out", repo.join("site").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let evil = evil_project("site-browser-evil");
+    let o = archdoc_in(&evil, &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let mut pages: Vec<PathBuf> = Vec::new();
+    for (root, skip_rules) in [(repo.join("site"), false), (evil.join("out"), true)] {
+        for rel in files(&root).keys().filter(|k| k.ends_with(".html")) {
+            if skip_rules && rel.starts_with("rules/") {
+                continue;
+            }
+            pages.push(std::fs::canonicalize(root.join(rel)).unwrap());
+        }
+    }
+    // Two at a time: the machine has two cores.
+    let chunks: Vec<Vec<PathBuf>> = pages
+        .chunks(pages.len().div_ceil(2))
+        .map(<[PathBuf]>::to_vec)
+        .collect();
+    let problems: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                let browser = browser.clone();
+                s.spawn(move || {
+                    let mut problems = Vec::new();
+                    for page in chunk {
+                        let (dom, errors) = load_in_browser(&browser, page, None);
+                        let name = page.display().to_string();
+                        let html_tag = dom
+                            .find("<html")
+                            .map(|i| &dom[i..i + dom[i..].find('>').unwrap_or(0)])
+                            .unwrap_or("");
+                        if !errors.is_empty() {
+                            problems.push(format!("{name}: {errors:?}"));
+                        }
+                        if !html_tag.contains("data-archdoc-ready=\"1\"") {
+                            problems.push(format!(
+                                "{name}: the theme script did not finish: {html_tag}"
+                            ));
+                        }
+                        if html_tag.contains("pwned") {
+                            problems.push(format!("{name}: hostile content ran"));
+                        }
+                        if name.contains("/models/")
+                            && !html_tag.contains("data-archdoc-diagram=\"visible\"")
+                        {
+                            problems.push(format!("{name}: the diagram is not visible"));
+                        }
+                        if name.contains("/models/") && !dom.contains("<svg") {
+                            problems.push(format!("{name}: no SVG diagram"));
+                        }
+                    }
+                    problems
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        problems.is_empty(),
+        "{} pages, problems:\n{}",
+        pages.len(),
+        problems.join("\n")
+    );
+    // Keep a screenshot of the foobar page as an artefact.
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("foobar.png");
+    let _ = std::fs::remove_file(&shot);
+    load_in_browser(
+        &browser,
+        &std::fs::canonicalize(repo.join("site/models/foobar.html")).unwrap(),
+        Some(&shot),
+    );
+    assert!(
+        std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000),
+        "no screenshot at {}",
+        shot.display()
+    );
 }
