@@ -355,6 +355,24 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
             }
         })
         .collect();
+    // A sidebar of every page in every page grows as the square of the site: past a few
+    // dozen entries a section shows its first ones and links to the full list on the index.
+    const NAV_MAX: usize = 40;
+    let cap = |mut items: Vec<NavItem>, anchor: &str| {
+        if items.len() > NAV_MAX {
+            let more = items.len() - NAV_MAX;
+            items.truncate(NAV_MAX);
+            items.push(NavItem {
+                title: format!("… {more} more"),
+                url: format!("index.html#{anchor}"),
+                badge: String::new(),
+                badge_class: String::new(),
+            });
+        }
+        items
+    };
+    let doc_items = cap(doc_items, "pages");
+    let model_items = cap(model_items, "models");
     let mut nav = vec![NavSection {
         title: "Docs".to_owned(),
         items: std::iter::once(NavItem {
