@@ -4,9 +4,9 @@
 
 mod common;
 
-use archdoc::analysis::{Analysis, GateKind, JourneyGraph};
+use archdoc::analysis::{Analysis, GateKind};
 use archdoc::graph::ArchGraph;
-use common::{Rng, findings, random_model, spofs};
+use common::{Rng, findings, journey_up, random_model, spofs};
 
 const SEED_HOSTS: &str = "
 hosts:
@@ -252,39 +252,6 @@ links:
 }
 
 // ---- the brute-force oracle -------------------------------------------------------------
-
-/// Whether the journey's gate is up when exactly the units in `failed` have failed: the
-/// greatest fixed point of "up iff own event up, placement up, every group has an up
-/// alternative", computed by propagating failures from an all-up start.
-fn journey_up(jg: &JourneyGraph, failed: &[u32]) -> bool {
-    let n = jg.gates.len();
-    let mut up = vec![true; n];
-    for &f in failed {
-        up[f as usize] = false;
-    }
-    loop {
-        let mut changed = false;
-        for i in 0..n {
-            if !up[i] || !jg.reached[i] {
-                continue;
-            }
-            let g = &jg.gates[i];
-            let placed_down = g.placed.is_some_and(|p| !up[p as usize]);
-            let group_down = g
-                .groups
-                .iter()
-                .any(|grp| !grp.alts.iter().any(|&a| up[a as usize]));
-            if placed_down || group_down {
-                up[i] = false;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    up[jg.root as usize]
-}
 
 #[test]
 fn kill_sets_match_brute_force_single_failures() {

@@ -4,6 +4,7 @@
 //! computes kill sets over them and explains each single point of failure as a chain a reviewer
 //! can follow. Rules read these answers; they never walk the graph for failures themselves.
 
+pub mod availability;
 pub mod failure;
 pub mod journeys;
 
@@ -21,16 +22,25 @@ use crate::graph::ArchGraph;
 pub struct Analysis {
     /// One entry per journey, in the model's order.
     pub journeys: Vec<JourneyFailures>,
+    /// Each journey's availability, in the same order.
+    pub availability: Vec<availability::JourneyAvailability>,
 }
 
 impl Analysis {
     /// Analyses every journey of the graph's model.
     #[must_use]
     pub fn new(g: &ArchGraph<'_>) -> Self {
-        let journeys = (0..g.model.journeys.len())
+        let journeys: Vec<JourneyFailures> = (0..g.model.journeys.len())
             .map(|j| failure::analyse(g, journeys::compile(g, j)))
             .collect();
-        Self { journeys }
+        let availability = journeys
+            .iter()
+            .map(|jf| availability::journey_availability(g, jf))
+            .collect();
+        Self {
+            journeys,
+            availability,
+        }
     }
 
     /// Every single point of failure with the journeys (indices) it breaks, in node order.

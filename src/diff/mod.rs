@@ -98,6 +98,8 @@ pub struct ModelDiff {
     pub unchanged: Vec<Finding>,
     /// Journeys whose single points of failure changed.
     pub redundancy: Vec<RedundancyChange>,
+    /// Journeys whose availability changed: name, before and after (percent).
+    pub availability: Vec<(String, f64, f64)>,
     /// Mermaid diagrams before and after.
     pub mermaid: (Option<String>, Option<String>),
 }
@@ -652,6 +654,16 @@ pub fn compare(
         }
     }
 
+    let mut availability = Vec::new();
+    if let (Some((_, or)), Some((_, nr))) = (old, new) {
+        for nj in &nr.journeys {
+            if let Some(oj) = or.journeys.iter().find(|j| j.name == nj.name)
+                && (oj.availability - nj.availability).abs() > 1e-9
+            {
+                availability.push((nj.name.clone(), oj.availability, nj.availability));
+            }
+        }
+    }
     let diagram = |m: &Model| crate::render::mermaid::mermaid(&crate::render::Scene::new(m));
     ModelDiff {
         old_file: old.map(|(m, _)| m.file.clone()),
@@ -662,6 +674,7 @@ pub fn compare(
         resolved,
         unchanged,
         redundancy,
+        availability,
         mermaid: (old.map(|(m, _)| diagram(m)), new.map(|(m, _)| diagram(m))),
     }
 }

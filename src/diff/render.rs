@@ -164,6 +164,14 @@ pub fn human(diff: &Diff) -> String {
         for r in &m.redundancy {
             let _ = writeln!(out, "  journey `{}`: {}", r.journey, redundancy_text(r));
         }
+        for (j, a, b) in &m.availability {
+            let _ = writeln!(
+                out,
+                "  journey `{j}`: availability {} → {}",
+                crate::report::percent(*a),
+                crate::report::percent(*b)
+            );
+        }
         for c in &m.changes {
             let _ = writeln!(out, "  * {}", change_line(c));
         }
@@ -227,6 +235,7 @@ pub fn json(diff: &Diff) -> String {
                 "resolved": m.resolved.iter().map(|f| finding_json(f, &[])).collect::<Vec<_>>(),
                 "unchanged": m.unchanged.len(),
                 "redundancy": m.redundancy,
+                "availability": m.availability.iter().map(|(j, a, b)| json!({"journey": j, "before": a, "after": b})).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -2,15 +2,18 @@
 
 use super::Rule;
 use super::rules::{
-    DatabaseExposed, DatabaseWithoutReplica, DependencyCycle, ExpiredSuppression,
-    InvalidSuppression, ManualFailoverOnly, MissingFirewall, MissingHealthChecks, MissingHttps,
-    MissingMonitoring, MonitoringSingleInstance, PlaintextBehindTls, ReplicasShareFailureDomain,
-    SingleBackendPool, SinglePointOfFailure, UnreachableComponent, UnusedSuppression,
+    AvailabilityBelowSlo, DatabaseExposed, DatabaseWithoutReplica, DependencyCycle,
+    ExpiredSuppression, InvalidSuppression, ManualFailoverOnly, MissingFirewall,
+    MissingHealthChecks, MissingHttps, MissingMonitoring, MonitoringSingleInstance,
+    PlaintextBehindTls, ReplicasShareFailureDomain, SharedFatePair, SingleBackendPool,
+    SinglePointOfFailure, UnreachableComponent, UnusedSuppression,
 };
 
 /// All rules, in the order they run and are listed.
 pub static ALL: &[&dyn Rule] = &[
     &SinglePointOfFailure,
+    &AvailabilityBelowSlo,
+    &SharedFatePair,
     &MissingHttps,
     &PlaintextBehindTls,
     &MissingFirewall,

@@ -774,12 +774,14 @@ impl<'a> Resolver<'a> {
                 }
             });
             let label = self.opt_string(d.value.label.as_ref(), "the label");
+            let availability = self.availability(d.value.availability.as_ref());
             out.push(Domain {
                 id: key.value.clone(),
                 span: self.span(key),
                 kind: d.value.kind.value,
                 label,
                 parent,
+                availability,
             });
         }
         // A domain may not contain itself.
@@ -831,6 +833,7 @@ impl<'a> Resolver<'a> {
                 description,
                 domain,
                 public: h.public.as_ref().map(|p| p.value),
+                availability: self.availability(h.availability.as_ref()),
                 fields,
             });
         }
@@ -1158,7 +1161,25 @@ impl<'a> Resolver<'a> {
             reports_to,
             monitors,
             certificate,
+            availability: self.availability(c.availability.as_ref()),
             fields,
+        }
+    }
+
+    /// An availability in percent: more than 0, at most 100.
+    fn availability(&mut self, a: Option<&Spanned<f64>>) -> Option<f64> {
+        let a = a?;
+        if a.value > 0.0 && a.value <= 100.0 {
+            Some(a.value)
+        } else {
+            let span = self.span(a);
+            self.err(
+                "model::bad-value",
+                span,
+                format!("availability {} is not a percentage", a.value),
+                "write the availability in percent, more than 0 and at most 100, e.g. `availability: 99.95`",
+            );
+            None
         }
     }
 

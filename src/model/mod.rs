@@ -90,6 +90,8 @@ pub struct Domain {
     pub label: Option<String>,
     /// The enclosing domain (a rack in a zone).
     pub parent: Option<usize>,
+    /// Availability in percent, when the model gives it (else a default per kind).
+    pub availability: Option<f64>,
 }
 
 /// A server or VM. Its failure takes down every component on it.
@@ -107,6 +109,8 @@ pub struct Host {
     pub domain: Option<usize>,
     /// Whether the host is reachable from the internet; `None` when the model does not say.
     pub public: Option<bool>,
+    /// Availability in percent, when the model gives it (else a default per kind).
+    pub availability: Option<f64>,
     /// Spans of the fields that were written.
     pub fields: BTreeMap<&'static str, Span>,
 }
@@ -201,6 +205,8 @@ pub struct Component {
     pub monitors: Vec<MonitorTarget>,
     /// The TLS certificate this component presents (a domain name).
     pub certificate: Option<String>,
+    /// Availability in percent, when the model gives it (else a default per kind).
+    pub availability: Option<f64>,
     /// Spans of the fields that were written.
     pub fields: BTreeMap<&'static str, Span>,
 }

@@ -59,6 +59,8 @@ pub(crate) struct RawDomain {
     #[serde(default)]
     pub(crate) parent: Option<Spanned<String>>,
     #[serde(default)]
+    pub(crate) availability: Option<Spanned<f64>>,
+    #[serde(default)]
     pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
 }
 
@@ -107,6 +109,8 @@ pub(crate) struct RawHost {
     pub(crate) domain: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) public: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub(crate) availability: Option<Spanned<f64>>,
     #[serde(default)]
     pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
 }
@@ -349,6 +353,8 @@ pub(crate) struct RawComponent {
     pub(crate) monitors: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub(crate) certificate: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) availability: Option<Spanned<f64>>,
     #[serde(default)]
     pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
 }

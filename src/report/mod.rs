@@ -52,6 +52,27 @@ pub struct JourneySummary {
     pub broken: bool,
     /// Ids of the elements whose loss alone breaks it.
     pub single_points_of_failure: Vec<String>,
+    /// The probability it works, in percent.
+    pub availability: f64,
+    /// How the availability was computed.
+    pub method: String,
+    /// Expected downtime, hours a year.
+    pub downtime_hours_per_year: f64,
+    /// The units that limit it most, with the hours a year they cost.
+    pub limiting: Vec<Limiting>,
+    /// Minimal pairs of units whose joint failure breaks it while neither alone does.
+    pub pairs: Vec<[String; 2]>,
+    /// Whether every pair was looked at (very large journeys are capped).
+    pub pairs_complete: bool,
+}
+
+/// A unit that limits a journey's availability.
+#[derive(Debug, Clone, Serialize)]
+pub struct Limiting {
+    /// The unit's id.
+    pub element: String,
+    /// The downtime it causes, hours a year (what would go if it never failed).
+    pub hours_per_year: f64,
 }
 
 impl ModelReport {
@@ -73,8 +94,8 @@ impl ModelReport {
         let journeys = model
             .journeys
             .iter()
-            .zip(&analysis.journeys)
-            .map(|(j, jf)| JourneySummary {
+            .zip(analysis.journeys.iter().zip(&analysis.availability))
+            .map(|(j, (jf, av))| JourneySummary {
                 name: j.id.clone(),
                 label: j.title().to_owned(),
                 data: j.data.as_str(),
@@ -85,6 +106,24 @@ impl ModelReport {
                     .iter()
                     .map(|&n| graph.id(n).to_owned())
                     .collect(),
+                availability: av.availability * 100.0,
+                method: av.method.describe(),
+                downtime_hours_per_year: av.downtime_hours(),
+                limiting: av
+                    .limiting
+                    .iter()
+                    .take(10)
+                    .map(|&(n, h)| Limiting {
+                        element: graph.id(n).to_owned(),
+                        hours_per_year: h,
+                    })
+                    .collect(),
+                pairs: av
+                    .pairs
+                    .iter()
+                    .map(|&(a, b)| [graph.id(a).to_owned(), graph.id(b).to_owned()])
+                    .collect(),
+                pairs_complete: av.pairs_complete,
             })
             .collect();
         Self {
@@ -319,8 +358,64 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
             )
         };
         out.push_str(&format!("  journey {} ({}): {spofs}\n", j.name, j.label));
+        out.push_str(&format!(
+            "    availability {}: {}\n",
+            percent(j.availability),
+            availability_text(j)
+        ));
+        if !j.pairs.is_empty() {
+            let shown: Vec<String> = j
+                .pairs
+                .iter()
+                .take(8)
+                .map(|[a, b]| format!("{{{a}, {b}}}"))
+                .collect();
+            let more = if j.pairs.len() > 8 {
+                format!(" and {} more", j.pairs.len() - 8)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "    pairs that fail together: {}{more}\n",
+                shown.join(", ")
+            ));
+        }
     }
     out
+}
+
+/// An availability in percent, with as many decimals as it takes to show its nines.
+#[must_use]
+pub fn percent(a: f64) -> String {
+    if a >= 99.999 {
+        format!("{a:.5}%")
+    } else if a >= 99.9 {
+        format!("{a:.4}%")
+    } else {
+        format!("{a:.2}%")
+    }
+}
+
+/// "(exact), 53.9 h a year down; limited by `lb-01` (43.7 h), `haproxy` (8.8 h)".
+#[must_use]
+pub fn availability_text(j: &JourneySummary) -> String {
+    let down = if j.downtime_hours_per_year >= 1.0 {
+        format!("{:.1} h a year down", j.downtime_hours_per_year)
+    } else {
+        format!("{:.0} min a year down", j.downtime_hours_per_year * 60.0)
+    };
+    let limits: Vec<String> = j
+        .limiting
+        .iter()
+        .take(3)
+        .map(|l| format!("`{}` ({:.1} h)", l.element, l.hours_per_year))
+        .collect();
+    let limits = if limits.is_empty() {
+        String::new()
+    } else {
+        format!("; limited by {}", limits.join(", "))
+    };
+    format!("{}, {down}{limits}", j.method)
 }
 
 /// The closing lines: what changed against the baseline, then counts by severity.

@@ -787,7 +787,35 @@ fn model_page(
                 Value::from(whiteboard(&scene, &TextOptions::default())),
             );
             ctx.insert("journey", ser(user_journey(&scene)));
-            ctx.insert("journeys", ser(&report.journeys));
+            let journeys: Vec<Value> = report
+                .journeys
+                .iter()
+                .map(|j| {
+                    let mut v: BTreeMap<&str, Value> = BTreeMap::new();
+                    v.insert("name", Value::from(j.name.clone()));
+                    v.insert("label", Value::from(j.label.clone()));
+                    v.insert("data", Value::from(j.data));
+                    v.insert("broken", Value::from(j.broken));
+                    v.insert("single_points_of_failure", ser(&j.single_points_of_failure));
+                    v.insert(
+                        "availability_text",
+                        Value::from(crate::report::percent(j.availability)),
+                    );
+                    v.insert("method", Value::from(j.method.clone()));
+                    v.insert(
+                        "downtime_text",
+                        Value::from(if j.downtime_hours_per_year >= 1.0 {
+                            format!("{:.1} h", j.downtime_hours_per_year)
+                        } else {
+                            format!("{:.0} min", j.downtime_hours_per_year * 60.0)
+                        }),
+                    );
+                    v.insert("limiting", ser(&j.limiting));
+                    v.insert("pairs", ser(&j.pairs));
+                    Value::from(v)
+                })
+                .collect();
+            ctx.insert("journeys", Value::from(journeys));
             #[derive(Serialize)]
             struct Row {
                 id: String,

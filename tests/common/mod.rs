@@ -207,3 +207,36 @@ pub(crate) fn git(dir: &std::path::Path, args: &[&str]) {
         .expect("run git");
     assert!(o.status.success(), "git {args:?}: {}", all(&o));
 }
+
+/// Whether the journey's gate is up when exactly the units in `failed` have failed: the
+/// greatest fixed point of "up iff own event up, placement up, every group has an up
+/// alternative", computed by propagating failures from an all-up start.
+pub(crate) fn journey_up(jg: &archdoc::analysis::JourneyGraph, failed: &[u32]) -> bool {
+    let n = jg.gates.len();
+    let mut up = vec![true; n];
+    for &f in failed {
+        up[f as usize] = false;
+    }
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !up[i] || !jg.reached[i] {
+                continue;
+            }
+            let g = &jg.gates[i];
+            let placed_down = g.placed.is_some_and(|p| !up[p as usize]);
+            let group_down = g
+                .groups
+                .iter()
+                .any(|grp| !grp.alts.iter().any(|&a| up[a as usize]));
+            if placed_down || group_down {
+                up[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    up[jg.root as usize]
+}

@@ -1,5 +1,6 @@
 //! The rules, one file each. A rule's doc comment is its documentation.
 
+mod availability_below_slo;
 mod database_exposed;
 mod database_without_replica;
 mod dependency_cycle;
@@ -13,11 +14,13 @@ mod missing_monitoring;
 mod monitoring_single_instance;
 mod plaintext_behind_tls;
 mod replicas_share_failure_domain;
+mod shared_fate_pair;
 mod single_backend_pool;
 mod single_point_of_failure;
 mod unreachable_component;
 mod unused_suppression;
 
+pub use availability_below_slo::AvailabilityBelowSlo;
 pub use database_exposed::DatabaseExposed;
 pub use database_without_replica::DatabaseWithoutReplica;
 pub use dependency_cycle::DependencyCycle;
@@ -31,6 +34,7 @@ pub use missing_monitoring::MissingMonitoring;
 pub use monitoring_single_instance::MonitoringSingleInstance;
 pub use plaintext_behind_tls::PlaintextBehindTls;
 pub use replicas_share_failure_domain::ReplicasShareFailureDomain;
+pub use shared_fate_pair::SharedFatePair;
 pub use single_backend_pool::SingleBackendPool;
 pub use single_point_of_failure::SinglePointOfFailure;
 pub use unreachable_component::UnreachableComponent;
