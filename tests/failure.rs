@@ -299,3 +299,56 @@ fn kill_sets_match_brute_force_single_failures() {
         "the generator should produce cycles ({cyclic})"
     );
 }
+
+/// The done-when of "designs that fail with nothing broken": server 2's app wired only to the
+/// replica strands half of the writes; the seed itself reports none of these rules.
+#[test]
+fn a_pool_member_that_cannot_write_strands_half_of_the_writes() {
+    let seed = std::fs::read_to_string("models/foobar.yaml").unwrap();
+    for rule in [
+        "journey-broken",
+        "pool-member-cannot-serve",
+        "tls-not-on-path",
+        "firewall-blocks-path",
+    ] {
+        assert!(
+            !findings(&seed).iter().any(|f| f.contains(rule)),
+            "the seed reports {rule}"
+        );
+    }
+    let half = seed.replace(
+        "  - { from: app-2, to: mysql-primary, protocol: mysql, port: 3306, label: reads and writes }\n",
+        "",
+    );
+    let m = common::model(&half);
+    let r = archdoc::report::ModelReport::check(&m);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "pool-member-cannot-serve")
+        .unwrap_or_else(|| panic!("{:?}", common::summarize(&r)));
+    assert_eq!(f.element, "nginx-2");
+    assert_eq!(f.journeys, ["write"]);
+    assert!(
+        f.message.contains("about 50% of `write` requests"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.why
+            .iter()
+            .any(|w| w.contains("`app-2`: writes need the primary")),
+        "{:?}",
+        f.why
+    );
+    // Nothing at all reaches the primary: the write journey is broken outright.
+    let none = half.replace(
+        "  - { from: app-1, to: mysql-primary, protocol: mysql, port: 3306, label: reads and writes }\n",
+        "",
+    );
+    let f = findings(&none);
+    assert!(
+        f.iter().any(|x| x.starts_with("error journey-broken")),
+        "{f:?}"
+    );
+}

@@ -30,6 +30,7 @@ fn foobar_is_judged_like_the_seed_review() {
             "warning missing-health-checks haproxy",
             "error single-point-of-failure mysql-primary [write]",
             "error missing-https user",
+            "warning stale-read-risk mysql-replica [write]",
         ]
     );
     let spof = r.findings.iter().find(|f| f.element == "server-1").unwrap();
@@ -73,6 +74,7 @@ fn secured_and_monitored_keeps_the_spofs_and_plain_hops_behind_tls() {
             "warning plaintext-behind-tls haproxy",
             "error single-point-of-failure mysql-primary [write]",
             "warning plaintext-behind-tls app-1",
+            "warning stale-read-risk mysql-replica [write]",
             "warning plaintext-behind-tls app-2",
         ]
     );

@@ -7,6 +7,7 @@
 pub mod availability;
 pub mod failure;
 pub mod journeys;
+pub mod nominal;
 
 use std::collections::BTreeMap;
 

@@ -3,20 +3,25 @@
 use super::Rule;
 use super::rules::{
     AvailabilityBelowSlo, DatabaseExposed, DatabaseWithoutReplica, DependencyCycle,
-    ExpiredSuppression, InvalidSuppression, ManualFailoverOnly, MissingFirewall,
-    MissingHealthChecks, MissingHttps, MissingMonitoring, MonitoringSingleInstance,
-    PlaintextBehindTls, ReplicasShareFailureDomain, SharedFatePair, SingleBackendPool,
-    SinglePointOfFailure, UnreachableComponent, UnusedSuppression,
+    ExpiredSuppression, FirewallBlocksPath, InvalidSuppression, JourneyBroken, ManualFailoverOnly,
+    MissingFirewall, MissingHealthChecks, MissingHttps, MissingMonitoring,
+    MonitoringSingleInstance, PlaintextBehindTls, PoolMemberCannotServe,
+    ReplicasShareFailureDomain, SharedFatePair, SingleBackendPool, SinglePointOfFailure,
+    StaleReadRisk, TlsNotOnPath, UnreachableComponent, UnusedSuppression,
 };
 
 /// All rules, in the order they run and are listed.
 pub static ALL: &[&dyn Rule] = &[
     &SinglePointOfFailure,
+    &JourneyBroken,
+    &PoolMemberCannotServe,
     &AvailabilityBelowSlo,
     &SharedFatePair,
     &MissingHttps,
+    &TlsNotOnPath,
     &PlaintextBehindTls,
     &MissingFirewall,
+    &FirewallBlocksPath,
     &DatabaseExposed,
     &MissingMonitoring,
     &MonitoringSingleInstance,
@@ -26,6 +31,7 @@ pub static ALL: &[&dyn Rule] = &[
     &ManualFailoverOnly,
     &ReplicasShareFailureDomain,
     &DependencyCycle,
+    &StaleReadRisk,
     &UnreachableComponent,
     &InvalidSuppression,
     &ExpiredSuppression,
