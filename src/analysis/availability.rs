@@ -104,18 +104,33 @@ pub fn unit_availability(g: &ArchGraph<'_>, node: NodeIndex) -> f64 {
 
 /// Failure propagation from an all-up start: the greatest fixed point of "a gate is up when
 /// its own unit, its placement and every group are up", computed over the failed cone only.
+/// Scratch arrays are stamped with a generation number, so a call costs its cone, not the
+/// journey's size.
 struct Propagator<'a> {
     jg: &'a JourneyGraph,
-    /// For each gate: the gates that need it, and through which group (`u32::MAX` = placement).
+    /// For each gate: the gates that need it, and through which group slot (`u32::MAX` =
+    /// placement).
     dependents: Vec<Vec<(u32, u32)>>,
+    /// For each group slot: how many alternatives it has.
+    slot_size: Vec<u32>,
     /// Gates down with nothing failed (an empty group somewhere below).
     static_down: Vec<u32>,
+    scratch: std::cell::RefCell<Scratch>,
+}
+
+struct Scratch {
+    generation: u32,
+    down: Vec<u32>,
+    count_gen: Vec<u32>,
+    count: Vec<u32>,
+    queue: Vec<u32>,
 }
 
 impl<'a> Propagator<'a> {
     fn new(jg: &'a JourneyGraph) -> Self {
         let n = jg.gates.len();
         let mut dependents: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+        let mut slot_size: Vec<u32> = Vec::new();
         let mut static_down = Vec::new();
         for (i, gate) in jg.gates.iter().enumerate() {
             if !jg.reached[i] {
@@ -125,56 +140,76 @@ impl<'a> Propagator<'a> {
             if let Some(p) = gate.placed {
                 dependents[p as usize].push((id, u32::MAX));
             }
-            for (k, grp) in gate.groups.iter().enumerate() {
+            for grp in &gate.groups {
+                let slot = u32::try_from(slot_size.len()).unwrap_or(u32::MAX);
+                slot_size.push(u32::try_from(grp.alts.len()).unwrap_or(u32::MAX));
                 if grp.alts.is_empty() {
                     static_down.push(id);
                 }
                 for &a in &grp.alts {
-                    dependents[a as usize].push((id, u32::try_from(k).unwrap_or(u32::MAX)));
+                    dependents[a as usize].push((id, slot));
                 }
             }
         }
+        let slots = slot_size.len();
         Self {
             jg,
             dependents,
+            slot_size,
             static_down,
+            scratch: std::cell::RefCell::new(Scratch {
+                generation: 0,
+                down: vec![0; n],
+                count_gen: vec![0; slots],
+                count: vec![0; slots],
+                queue: Vec::new(),
+            }),
         }
     }
 
     /// Whether the journey's root is up when exactly `failed` have failed.
     fn root_up(&self, failed: &[u32]) -> bool {
-        let mut down: HashMap<u32, ()> = HashMap::new();
-        let mut counts: HashMap<(u32, u32), usize> = HashMap::new();
-        let mut queue: Vec<u32> = Vec::new();
+        let mut s = self.scratch.borrow_mut();
+        s.generation = s.generation.wrapping_add(1);
+        if s.generation == 0 {
+            s.down.iter_mut().for_each(|d| *d = 0);
+            s.count_gen.iter_mut().for_each(|d| *d = 0);
+            s.generation = 1;
+        }
+        let generation = s.generation;
+        s.queue.clear();
         for &f in failed.iter().chain(&self.static_down) {
-            if down.insert(f, ()).is_none() {
-                queue.push(f);
+            if s.down[f as usize] != generation {
+                s.down[f as usize] = generation;
+                s.queue.push(f);
             }
         }
-        while let Some(d) = queue.pop() {
+        while let Some(d) = s.queue.pop() {
             if d == self.jg.root {
                 return false;
             }
-            for &(dep, grp) in &self.dependents[d as usize] {
-                if down.contains_key(&dep) {
+            for &(dep, slot) in &self.dependents[d as usize] {
+                if s.down[dep as usize] == generation {
                     continue;
                 }
-                let falls = if grp == u32::MAX {
+                let falls = if slot == u32::MAX {
                     true
                 } else {
-                    let c = counts.entry((dep, grp)).or_insert_with(|| {
-                        self.jg.gates[dep as usize].groups[grp as usize].alts.len()
-                    });
-                    *c = c.saturating_sub(1);
-                    *c == 0
+                    let k = slot as usize;
+                    if s.count_gen[k] != generation {
+                        s.count_gen[k] = generation;
+                        s.count[k] = self.slot_size[k];
+                    }
+                    s.count[k] = s.count[k].saturating_sub(1);
+                    s.count[k] == 0
                 };
                 if falls {
-                    down.insert(dep, ());
-                    queue.push(dep);
+                    s.down[dep as usize] = generation;
+                    s.queue.push(dep);
                 }
             }
         }
-        !down.contains_key(&self.jg.root)
+        s.down[self.jg.root as usize] != generation
     }
 }
 
@@ -363,6 +398,8 @@ fn wilson(successes: usize, n: usize) -> (f64, f64) {
 
 /// BDD budget: past it, the journey is estimated by sampling.
 const BDD_BUDGET: usize = 200_000;
+/// Units past which a journey is not even tried as a BDD.
+const MAX_BDD_UNITS: usize = 400;
 /// Samples drawn when estimating.
 const SAMPLES: usize = 20_000;
 /// Candidate units past which pairs are not enumerated.
@@ -390,7 +427,12 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
     };
     let propagator = Propagator::new(jg);
 
-    let (availability, method, limiting) = match build_bdd(jg, BDD_BUDGET) {
+    let bdd = if units.len() <= MAX_BDD_UNITS {
+        build_bdd(jg, BDD_BUDGET)
+    } else {
+        None
+    };
+    let (availability, method, limiting) = match bdd {
         Some((bdd, root, vars)) => {
             let p: Vec<f64> = vars.iter().map(|&u| avail_of(u)).collect();
             let a = bdd.probability(root, &p);
@@ -417,15 +459,38 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
         }
         None => {
             // Sampling: failures drawn per unit, propagated over the failed cone only.
-            let q: Vec<f64> = units.iter().map(|&u| 1.0 - avail_of(u)).collect();
+            // Units grouped by failure probability; within a class the next failure is drawn
+            // by geometric skipping, so a sample costs its failures, not every unit.
+            let mut classes: Vec<(f64, Vec<u32>)> = Vec::new();
+            for &u in &units {
+                let q = 1.0 - avail_of(u);
+                match classes.iter_mut().find(|(cq, _)| (*cq - q).abs() < 1e-15) {
+                    Some((_, list)) => list.push(u),
+                    None => classes.push((q, vec![u])),
+                }
+            }
             let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
             let mut ups = 0usize;
             let mut failed = Vec::new();
             for _ in 0..SAMPLES {
                 failed.clear();
-                for (i, &u) in units.iter().enumerate() {
-                    if rng.next_f64() < q[i] {
-                        failed.push(u);
+                for (q, list) in &classes {
+                    if *q <= 0.0 {
+                        continue;
+                    }
+                    if *q >= 1.0 {
+                        failed.extend(list.iter().copied());
+                        continue;
+                    }
+                    let log_keep = (1.0 - q).ln();
+                    let mut pos: f64 = -1.0;
+                    loop {
+                        let u = rng.next_f64().max(f64::MIN_POSITIVE);
+                        pos += (u.ln() / log_keep).floor() + 1.0;
+                        if pos >= list.len() as f64 {
+                            break;
+                        }
+                        failed.push(list[pos as usize]);
                     }
                 }
                 if failed.is_empty() && propagator.static_down.is_empty()

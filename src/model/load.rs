@@ -688,6 +688,12 @@ impl<'a> Resolver<'a> {
             self.errors.sort_by_key(|e| e.span.map_or(0, |s| s.offset));
             return Err(self.errors);
         }
+        let mut on_host = vec![Vec::new(); hosts.len()];
+        for (i, c) in components.iter().enumerate() {
+            if let Some(h) = c.host {
+                on_host[h].push(i);
+            }
+        }
         Ok(Model {
             file: self.file.to_owned(),
             source: Arc::clone(self.src),
@@ -701,6 +707,7 @@ impl<'a> Resolver<'a> {
             links,
             journeys,
             ignores,
+            on_host,
         })
     }
 

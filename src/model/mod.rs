@@ -47,6 +47,8 @@ pub struct Model {
     pub journeys: Vec<Journey>,
     /// Findings accepted on purpose (`ignore:` entries), in file order.
     pub ignores: Vec<Ignore>,
+    /// The components of each host, in file order (an index kept by the loader).
+    pub(crate) on_host: Vec<Vec<usize>>,
 }
 
 /// A finding accepted on purpose: an `ignore:` entry of an element or of the model.
@@ -327,11 +329,7 @@ impl Model {
 
     /// The components placed on host `h`, in file order.
     pub fn components_on(&self, h: usize) -> impl Iterator<Item = usize> + '_ {
-        self.components
-            .iter()
-            .enumerate()
-            .filter(move |(_, c)| c.host == Some(h))
-            .map(|(i, _)| i)
+        self.on_host.get(h).into_iter().flatten().copied()
     }
 }
 
