@@ -128,6 +128,11 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("bad-id.yaml", b"name: x\ncomponents:\n  \"<script>\": {kind: other}\n".to_vec(), "characters ids may not contain"),
         ("long-id.yaml", format!("name: x\ncomponents:\n  {}: {{kind: other}}\n", "a".repeat(5000)).into_bytes(), "characters long"),
         ("big-string.yaml", format!("name: \"{}\"\ncomponents: {{a: {{kind: other}}}}\n", "x".repeat(10 * 1024 * 1024)).into_bytes(), "bytes long"),
+        ("fifty-megabytes.yaml", format!("name: x\ncomponents: {{a: {{kind: other}}}}\n# {}\n", "x".repeat(50 * 1024 * 1024)).into_bytes(), "MiB"),
+        ("tabs.yaml", b"name: x\ncomponents:\n\ta: {kind: other}\n".to_vec(), ":3:"),
+        ("dotdot-id.yaml", b"name: x\ncomponents:\n  \"../../etc/passwd\": {kind: other}\n".to_vec(), "characters ids may not contain"),
+        ("slash-id.yaml", b"name: x\ncomponents:\n  a/b: {kind: other}\n".to_vec(), "characters ids may not contain"),
+        ("quote-id.yaml", b"name: x\ncomponents:\n  'a\"b': {kind: other}\n".to_vec(), "characters ids may not contain"),
     ]
 }
 
@@ -264,4 +269,83 @@ fn draw_refuses_bad_input_with_exit_2() {
     assert_eq!(o.status.code(), Some(2), "writing over a directory");
     let o = archdoc(&["draw", "missing.yaml"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn windows_line_endings_and_a_bom_load_like_the_original() {
+    let d = tmpdir("crlf");
+    let src = std::fs::read("models/foobar.yaml").unwrap();
+    let crlf: Vec<u8> = String::from_utf8(src.clone()).unwrap().replace('\n', "\r\n").into_bytes();
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(&src);
+    let plain = archdoc(&["check", "models/foobar.yaml", "--format", "concise"]);
+    for (name, bytes) in [("crlf.yaml", crlf), ("bom.yaml", bom)] {
+        let p = write(&d, name, &bytes);
+        let o = archdoc(&["check", &p, "--format", "concise"]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        // The same findings at the same lines and columns.
+        let strip = |o: &Output| -> Vec<String> {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(|l| l.split_once(": ").map_or(l, |x| x.1).to_owned())
+                .collect()
+        };
+        assert_eq!(strip(&o), strip(&plain), "{name}");
+        let lines = |o: &Output| -> Vec<String> {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(|l| l.split(':').skip(1).take(2).collect::<Vec<_>>().join(":"))
+                .collect()
+        };
+        assert_eq!(lines(&o), lines(&plain), "{name}: positions");
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn symlinks_out_of_the_project_are_not_followed_by_the_site() {
+    let d = tmpdir("symlinks");
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::create_dir_all(d.join("site")).unwrap();
+    std::fs::create_dir_all(d.join("themes/default")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    let secret = d.join("secret.txt");
+    std::fs::write(&secret, "TOP SECRET").unwrap();
+    std::os::unix::fs::symlink(&secret, d.join("site/leak.md")).unwrap();
+    std::os::unix::fs::symlink(&secret, d.join("models/leak.yaml")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_archdoc"))
+        .args(["build", "--out", "out"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut leaked = false;
+    for e in walkdir(&d.join("out")) {
+        if std::fs::read_to_string(&e).is_ok_and(|t| t.contains("TOP SECRET")) {
+            leaked = true;
+        }
+    }
+    assert!(!leaked, "a symlinked file's content reached the site");
+    // A theme file that is a symlink is refused.
+    std::os::unix::fs::symlink(&secret, d.join("themes/default/page.html")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_archdoc"))
+        .args(["build", "--out", "out"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("symlink"), "{}", text(&o));
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -527,7 +527,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
 
     // Models.
     for m in &models {
-        let html = model_page(&theme, m, common(&m.url, &page_name(m)));
+        let html = model_page_html(&theme, m, common(&m.url, &page_name(m)));
         put(&mut site, &m.url, html, &mut errors);
         search.push(SearchEntry {
             t: page_name(m),
@@ -607,6 +607,28 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
         b"built by archdoc; `archdoc build` may replace this directory\n".to_vec(),
     );
     Ok(site)
+}
+
+/// The page of one model with the built-in theme, as `archdoc build` writes it (for fuzzing
+/// and previews).
+///
+/// # Errors
+/// A template error.
+pub fn model_page(model: &Model, report: &ModelReport) -> Result<String, Box<ModelError>> {
+    let theme = Theme::load(None)?;
+    let m = SiteModel {
+        file: model.file.clone(),
+        stem: "model".to_owned(),
+        url: "models/model.html".to_owned(),
+        loaded: Ok((model.clone(), report.clone())),
+    };
+    let mut ctx = BTreeMap::new();
+    ctx.insert("site_title", Value::from("archdoc"));
+    ctx.insert("page_title", Value::from(model.name.clone()));
+    ctx.insert("root", Value::from("../"));
+    ctx.insert("current", Value::from(m.url.clone()));
+    ctx.insert("nav", ser(Vec::<NavSection>::new()));
+    model_page_html(&theme, &m, ctx)
 }
 
 /// A template value from anything serde can serialize (safe strings inside stay safe).
@@ -714,7 +736,7 @@ fn xml_pre(s: &str) -> String {
 }
 
 #[allow(clippy::too_many_lines)]
-fn model_page(
+fn model_page_html(
     theme: &Theme,
     m: &SiteModel,
     mut ctx: BTreeMap<&'static str, Value>,

@@ -55,7 +55,19 @@ impl Theme {
         let mut style = String::new();
         let mut script = String::new();
         for (name, builtin) in DEFAULT_FILES {
-            let path: Option<PathBuf> = dir.map(|d| d.join(name)).filter(|p| p.is_file());
+            let path: Option<PathBuf> = dir.map(|d| d.join(name)).filter(|p| p.exists() || p.is_symlink());
+            if let Some(p) = &path
+                && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(Box::new(
+                    ModelError::file(
+                        "theme::symlink",
+                        &p.to_string_lossy(),
+                        "the theme file is a symlink; archdoc reads only files inside the project",
+                    )
+                    .with_help("copy the file into the theme directory instead of linking it"),
+                ));
+            }
             let (text, origin) = match &path {
                 Some(p) => (
                     std::fs::read_to_string(p).map_err(|e| {
