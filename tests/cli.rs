@@ -275,7 +275,10 @@ fn draw_refuses_bad_input_with_exit_2() {
 fn windows_line_endings_and_a_bom_load_like_the_original() {
     let d = tmpdir("crlf");
     let src = std::fs::read("models/foobar.yaml").unwrap();
-    let crlf: Vec<u8> = String::from_utf8(src.clone()).unwrap().replace('\n', "\r\n").into_bytes();
+    let crlf: Vec<u8> = String::from_utf8(src.clone())
+        .unwrap()
+        .replace('\n', "\r\n")
+        .into_bytes();
     let mut bom = b"\xef\xbb\xbf".to_vec();
     bom.extend_from_slice(&src);
     let plain = archdoc(&["check", "models/foobar.yaml", "--format", "concise"]);

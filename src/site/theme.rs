@@ -55,7 +55,9 @@ impl Theme {
         let mut style = String::new();
         let mut script = String::new();
         for (name, builtin) in DEFAULT_FILES {
-            let path: Option<PathBuf> = dir.map(|d| d.join(name)).filter(|p| p.exists() || p.is_symlink());
+            let path: Option<PathBuf> = dir
+                .map(|d| d.join(name))
+                .filter(|p| p.exists() || p.is_symlink());
             if let Some(p) = &path
                 && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
             {
