@@ -15,16 +15,15 @@ bin=$(pwd)/target/release/archdoc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# measure NAME COMMAND...: prints "seconds peakMB" (or "timeout"/"failed").
+# measure COMMAND...: prints "seconds peakMB", or "timeout 0" / "failed 0".
 measure() {
-  local out
-  out=$( { /usr/bin/time -f "%e %M" timeout "$timeout_s" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  local rc=${PIPESTATUS[0]}
-  if [[ $out =~ ^([0-9.]+)\ ([0-9]+)$ ]]; then
-    printf "%s %s" "${BASH_REMATCH[1]}" "$(( ${BASH_REMATCH[2]} / 1024 ))"
-  else
-    printf "timeout 0"
-  fi
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" timeout "$timeout_s" "$@" >/dev/null 2>&1
+  local rc=$?
+  if ((rc == 124)); then printf "timeout 0"; return; fi
+  if ((rc != 0)); then printf "failed 0"; return; fi
+  local secs kb
+  read -r secs kb < <(tail -1 "$work/time.txt")
+  printf "%s %s" "$secs" "$(( kb / 1024 ))"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -43,11 +42,11 @@ for n in "${sizes[@]}"; do
   dot_col="not installed"; ge_col="not installed"
   if command -v dot >/dev/null; then
     read -r ds _ <<<"$(measure dot -Tsvg "$work/out.dot" -o "$work/dot.svg")"
-    if [[ $ds == timeout ]]; then dot_col="> ${timeout_s} s or failed"; else dot_col="$ds ($(awk -v a="$ds" -v b="$ss" 'BEGIN {printf "%.0fx", (b>0? a/b : 0)}'))"; fi
+    if [[ $ds == timeout ]]; then dot_col="> ${timeout_s} s"; elif [[ $ds == failed ]]; then dot_col="failed"; else dot_col="$ds ($(awk -v a="$ds" -v b="$ss" 'BEGIN {printf "%.0fx", (b>0.005? a/b : a/0.005)}'))"; fi
   fi
   if command -v graph-easy >/dev/null; then
     read -r gs _ <<<"$(measure graph-easy --input="$work/out.dot" --as=boxart)"
-    if [[ $gs == timeout ]]; then ge_col="> ${timeout_s} s or failed"; else ge_col="$gs ($(awk -v a="$gs" -v b="$as" 'BEGIN {printf "%.0fx", (b>0? a/b : 0)}'))"; fi
+    if [[ $gs == timeout ]]; then ge_col="> ${timeout_s} s"; elif [[ $gs == failed ]]; then ge_col="failed"; else ge_col="$gs ($(awk -v a="$gs" -v b="$as" 'BEGIN {printf "%.0fx", (b>0.005? a/b : a/0.005)}'))"; fi
   fi
   printf "%-11s %-9s %-16s %-16s %-16s %-16s %-22s %-22s\n" "$comps" "$mb" "$cs ($cm)" "$ss ($sm)" "$as ($am)" "$bs ($bm)" "$dot_col" "$ge_col"
   per=$(awk -v t="$cs" -v c="$comps" 'BEGIN {printf "%.1f", t*1e6/c}')

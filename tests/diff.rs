@@ -168,6 +168,10 @@ fn directories_match_models_by_path_and_report_added_and_removed_ones() {
         std::fs::read_to_string("models/scale-up.yaml").unwrap(),
     )
     .unwrap();
+    // The same model under a new file name: renamed, not removed and added.
+    let web = std::fs::read_to_string("models/simple-web-stack.yaml").unwrap();
+    std::fs::write(d.join("old/web.yaml"), &web).unwrap();
+    std::fs::write(d.join("new/web-stack.yaml"), &web).unwrap();
     let o = archdoc_in(&d, &["diff", "old", "new", "--format", "json"]);
     let v: serde_json::Value =
         serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", all(&o)));
@@ -188,8 +192,9 @@ fn directories_match_models_by_path_and_report_added_and_removed_ones() {
         statuses,
         [
             ("new/fresh.yaml".to_owned(), "added".to_owned()),
-            ("old/gone.yaml".to_owned(), "removed".to_owned()),
             ("new/shop.yaml".to_owned(), "compared".to_owned()),
+            ("new/web-stack.yaml".to_owned(), "renamed".to_owned()),
+            ("old/gone.yaml".to_owned(), "removed".to_owned()),
         ]
     );
     // Mixing a file and a directory, or a model that does not load: exit 2.

@@ -89,6 +89,7 @@ fn pairs_of_paths(
     old: &Path,
     new: &Path,
     explicit: Option<&Config>,
+    renamed: &mut BTreeSet<String>,
 ) -> Result<Vec<(Side, Side)>, Vec<ModelError>> {
     let one = |e: Box<ModelError>| vec![*e];
     match (old.is_dir(), new.is_dir()) {
@@ -129,7 +130,7 @@ fn pairs_of_paths(
                 pairs.push((a, b));
             }
             if errors.is_empty() {
-                Ok(pairs)
+                Ok(follow_renames(pairs, renamed))
             } else {
                 Err(errors)
             }
@@ -143,10 +144,41 @@ fn pairs_of_paths(
     }
 }
 
+/// A model removed from one path and added at another with the same `name:` was renamed:
+/// the two become one pair, and its new file is recorded.
+fn follow_renames(pairs: Vec<(Side, Side)>, renamed: &mut BTreeSet<String>) -> Vec<(Side, Side)> {
+    let mut removed: Vec<(Side, Side)> = Vec::new();
+    let mut rest: Vec<(Side, Side)> = Vec::new();
+    for p in pairs {
+        if p.0.is_some() && p.1.is_none() {
+            removed.push(p);
+        } else {
+            rest.push(p);
+        }
+    }
+    for r in removed {
+        let name = r.0.as_ref().map(|(m, _)| m.name.clone());
+        let matched = rest
+            .iter_mut()
+            .find(|p| p.0.is_none() && p.1.as_ref().map(|(m, _)| m.name.clone()) == name);
+        match matched {
+            Some(p) => {
+                if let Some((m, _)) = &p.1 {
+                    renamed.insert(m.file.clone());
+                }
+                p.0 = r.0;
+            }
+            None => rest.push(r),
+        }
+    }
+    rest
+}
+
 fn pairs_against_base(
     git_ref: &str,
     paths: &[PathBuf],
     explicit: Option<&Config>,
+    renamed: &mut BTreeSet<String>,
 ) -> Result<Vec<(Side, Side)>, Vec<ModelError>> {
     let one = |e: Box<ModelError>| vec![*e];
     let (root, base) = super::git::root_and_merge_base(git_ref, "--base").map_err(one)?;
@@ -229,7 +261,7 @@ fn pairs_against_base(
         }
     }
     if errors.is_empty() {
-        Ok(pairs)
+        Ok(follow_renames(pairs, renamed))
     } else {
         Err(errors)
     }
@@ -250,9 +282,10 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return fail(&[*e]),
     };
+    let mut renamed: BTreeSet<String> = BTreeSet::new();
     let pairs = match (&args.base, &args.paths[..]) {
-        (Some(r), paths) => pairs_against_base(r, paths, explicit.as_ref()),
-        (None, [old, new]) => pairs_of_paths(old, new, explicit.as_ref()),
+        (Some(r), paths) => pairs_against_base(r, paths, explicit.as_ref(), &mut renamed),
+        (None, [old, new]) => pairs_of_paths(old, new, explicit.as_ref(), &mut renamed),
         (None, _) => {
             err(
                 "error: `archdoc diff` compares two models: `archdoc diff OLD NEW`, or `archdoc diff --base REF [PATH ...]`\n",
@@ -267,10 +300,12 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
     let models = pairs
         .iter()
         .map(|(a, b)| {
-            diff::compare(
+            let mut d = diff::compare(
                 a.as_ref().map(|(m, r)| (m, r)),
                 b.as_ref().map(|(m, r)| (m, r)),
-            )
+            );
+            d.renamed = d.new_file.as_ref().is_some_and(|f| renamed.contains(f));
+            d
         })
         .collect();
     let d = Diff { models };

@@ -102,12 +102,17 @@ pub struct ModelDiff {
     pub availability: Vec<(String, f64, f64)>,
     /// Mermaid diagrams before and after.
     pub mermaid: (Option<String>, Option<String>),
+    /// Whether the model moved to another file (matched by its name).
+    pub renamed: bool,
 }
 
 impl ModelDiff {
     /// Whether the model was added, removed, or compared.
     #[must_use]
     pub fn status(&self) -> &'static str {
+        if self.renamed {
+            return "renamed";
+        }
         match (&self.old_file, &self.new_file) {
             (None, Some(_)) => "added",
             (Some(_), None) => "removed",
@@ -676,6 +681,7 @@ pub fn compare(
         redundancy,
         availability,
         mermaid: (old.map(|(m, _)| diagram(m)), new.map(|(m, _)| diagram(m))),
+        renamed: false,
     }
 }
 
