@@ -327,6 +327,21 @@ impl Model {
         }
     }
 
+    /// The failure domains host `h` is in, innermost first (a rack, then its zone, ...).
+    #[must_use]
+    pub fn domains_of_host(&self, h: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut d = self.hosts[h].domain;
+        while let Some(i) = d {
+            if out.contains(&i) {
+                break;
+            }
+            out.push(i);
+            d = self.domains[i].parent;
+        }
+        out
+    }
+
     /// The components placed on host `h`, in file order.
     pub fn components_on(&self, h: usize) -> impl Iterator<Item = usize> + '_ {
         self.on_host.get(h).into_iter().flatten().copied()

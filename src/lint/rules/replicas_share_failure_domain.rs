@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
-use crate::model::Model;
 
 declare_rule! {
     /// ## What it does
@@ -47,20 +46,6 @@ declare_rule! {
     severity = Warning,
 }
 
-/// The domains a host is in, innermost first.
-fn domains_of(model: &Model, host: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut d = model.hosts[host].domain;
-    while let Some(i) = d {
-        if out.contains(&i) {
-            break;
-        }
-        out.push(i);
-        d = model.domains[i].parent;
-    }
-    out
-}
-
 impl Rule for ReplicasShareFailureDomain {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -79,8 +64,9 @@ impl Rule for ReplicasShareFailureDomain {
             let shared = if rh == ph {
                 Some(format!("host `{}`", model.hosts[rh].id))
             } else {
-                let theirs = domains_of(model, ph);
-                domains_of(model, rh)
+                let theirs = model.domains_of_host(ph);
+                model
+                    .domains_of_host(rh)
                     .into_iter()
                     .find(|d| theirs.contains(d))
                     .map(|d| {

@@ -70,16 +70,7 @@ fn domains(cx: &LintContext<'_, '_>, n: NodeIndex) -> Vec<usize> {
         Node::Host(h) => Some(h),
         Node::Domain(_) => None,
     };
-    let mut out = Vec::new();
-    let mut d = host.and_then(|h| m.hosts[h].domain);
-    while let Some(i) = d {
-        if out.contains(&i) {
-            break;
-        }
-        out.push(i);
-        d = m.domains[i].parent;
-    }
-    out
+    host.map(|h| m.domains_of_host(h)).unwrap_or_default()
 }
 
 impl Rule for SharedFatePair {
