@@ -53,6 +53,7 @@ fn main() {
     }
     let opts = SiteOptions {
         title: "bench".to_owned(),
+        base_url: None,
         pages: dir.join("site/src"),
         models: dir.join("models"),
         theme: None,

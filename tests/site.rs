@@ -379,6 +379,22 @@ fn init_makes_a_project_that_builds_and_the_theme_can_be_ejected() {
         index.contains("<svg") && index.contains("My architecture"),
         "{index}"
     );
+    // The base URL gives every page its canonical address.
+    std::fs::write(
+        p.join("archdoc.yaml"),
+        "site:\n  title: My architecture\n  base_url: https://docs.example.com/arch\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&p, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let index = std::fs::read_to_string(p.join("public/index.html")).unwrap();
+    let canonical = attrs(&index, "href")
+        .into_iter()
+        .find(|h| h.starts_with("https://docs.example.com"));
+    assert_eq!(
+        canonical.as_deref(),
+        Some("https://docs.example.com/arch/index.html")
+    );
     // init never overwrites.
     let o = archdoc_in(&d, &["init", "proj"]);
     assert_eq!(o.status.code(), Some(2));

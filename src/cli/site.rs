@@ -97,6 +97,13 @@ fn options(
     let theme_dir = PathBuf::from("themes").join(&theme_name);
     let opts = SiteOptions {
         title: s.title.clone().unwrap_or_else(|| "Architecture".to_owned()),
+        base_url: s.base_url.as_ref().map(|u| {
+            if u.ends_with('/') {
+                u.clone()
+            } else {
+                format!("{u}/")
+            }
+        }),
         pages: PathBuf::from(s.pages.clone().unwrap_or_else(|| "site".to_owned())),
         models: PathBuf::from(s.models.clone().unwrap_or_else(|| "models".to_owned())),
         theme: theme_dir.is_dir().then_some(theme_dir),

@@ -32,6 +32,8 @@ pub const MARKER: &str = ".archdoc-build";
 pub struct SiteOptions {
     /// The site's title.
     pub title: String,
+    /// The URL the site is served from, ending in `/` (for canonical links), if known.
+    pub base_url: Option<String>,
     /// The directory of Markdown pages (it may not exist).
     pub pages: PathBuf,
     /// The directory of models (it may not exist).
@@ -403,6 +405,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
     let common = |url: &str, page_title: &str| -> BTreeMap<&'static str, Value> {
         let mut ctx = BTreeMap::new();
         ctx.insert("site_title", Value::from(opts.title.clone()));
+        ctx.insert("base_url", Value::from(opts.base_url.clone()));
         ctx.insert("page_title", Value::from(page_title.to_owned()));
         ctx.insert("root", Value::from(root_of(url)));
         ctx.insert("current", Value::from(url.to_owned()));
@@ -624,6 +627,7 @@ pub fn model_page(model: &Model, report: &ModelReport) -> Result<String, Box<Mod
     };
     let mut ctx = BTreeMap::new();
     ctx.insert("site_title", Value::from("archdoc"));
+    ctx.insert("base_url", Value::from(()));
     ctx.insert("page_title", Value::from(model.name.clone()));
     ctx.insert("root", Value::from("../"));
     ctx.insert("current", Value::from(m.url.clone()));
