@@ -190,3 +190,38 @@ fn a_model_under_its_slo_fails_availability_below_slo() {
         "{f:?}"
     );
 }
+
+#[test]
+fn pairs_say_what_the_two_share() {
+    let seed = std::fs::read_to_string("models/foobar.yaml").unwrap();
+    let r = archdoc::report::ModelReport::check(&model(&seed));
+    let read = r.journeys.iter().find(|j| j.name == "read").unwrap();
+    let find = |a: &str, b: &str| {
+        read.pairs
+            .iter()
+            .find(|p| p.a == a && p.b == b)
+            .unwrap_or_else(|| panic!("no pair {{{a}, {b}}}"))
+            .shared
+            .clone()
+    };
+    assert_eq!(
+        find("nginx-1", "nginx-2"),
+        "redundant in the pool of `haproxy`"
+    );
+    assert_eq!(
+        find("mysql-primary", "mysql-replica"),
+        "redundant in the replication cluster of `mysql-primary`"
+    );
+    // Two web servers in one rack: the pair shares the rack.
+    let racked = "name: r\ndomains: {rack-1: {kind: rack}}\nhosts: {w1: {domain: rack-1}, w2: {domain: rack-1}}\ncomponents:\n  user: {kind: client}\n  lb: {kind: load_balancer, pool: [a, b], health_checks: true}\n  a: {kind: web_server, host: w1}\n  b: {kind: web_server, host: w2}\nlinks:\n  - {from: user, to: lb}\n";
+    let r = archdoc::report::ModelReport::check(&model(racked));
+    let all = &r.journeys[0];
+    assert!(
+        all.pairs
+            .iter()
+            .any(|p| p.a == "w1" && p.b == "w2" && p.shared == "both in rack `rack-1`"),
+        "{:?}",
+        all.pairs
+    );
+    assert!(r.findings.iter().any(|f| f.rule == "shared-fate-pair"));
+}

@@ -6,6 +6,7 @@ mod formats;
 
 pub use formats::{github, gitlab, junit, markdown, sarif};
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -60,10 +61,81 @@ pub struct JourneySummary {
     pub downtime_hours_per_year: f64,
     /// The units that limit it most, with the hours a year they cost.
     pub limiting: Vec<Limiting>,
-    /// Minimal pairs of units whose joint failure breaks it while neither alone does.
-    pub pairs: Vec<[String; 2]>,
+    /// Minimal pairs of units whose joint failure breaks it while neither alone does, each
+    /// with what the two share.
+    pub pairs: Vec<Pair>,
     /// Whether every pair was looked at (very large journeys are capped).
     pub pairs_complete: bool,
+}
+
+/// Two units that break a journey together.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// One unit's id.
+    pub a: String,
+    /// The other's.
+    pub b: String,
+    /// What they share: "both in zone `zone-a`", "redundant in the pool of `haproxy`", or
+    /// "with nothing in common".
+    pub shared: String,
+}
+
+/// What two units that fail together share: a failure domain, or the balancer or replication
+/// cluster they back each other up in.
+fn shared_by(
+    graph: &ArchGraph<'_>,
+    a: petgraph::graph::NodeIndex,
+    b: petgraph::graph::NodeIndex,
+) -> String {
+    use crate::model::ElementRef;
+    let m = graph.model;
+    let host_of = |n| match graph.element(n) {
+        ElementRef::Component(c) => m.components[c].host,
+        ElementRef::Host(h) => Some(h),
+        ElementRef::Domain(_) => None,
+    };
+    let domains = |n| host_of(n).map(|h| m.domains_of_host(h)).unwrap_or_default();
+    let theirs = domains(b);
+    if let Some(d) = domains(a).into_iter().find(|d| theirs.contains(d)) {
+        return format!(
+            "both in {} `{}`",
+            m.domains[d].kind.as_str(),
+            m.domains[d].id
+        );
+    }
+    // The components each stands for: itself, or what runs on the host.
+    let comps = |n| -> Vec<usize> {
+        match graph.element(n) {
+            ElementRef::Component(c) => vec![c],
+            ElementRef::Host(h) => m.components_on(h).collect(),
+            ElementRef::Domain(_) => Vec::new(),
+        }
+    };
+    let (ca, cb) = (comps(a), comps(b));
+    for (i, c) in m.components.iter().enumerate() {
+        for (list, what) in [
+            (&c.pool, "redundant in the pool of"),
+            (&c.members, "redundant behind"),
+        ] {
+            if list.iter().any(|x| ca.contains(x)) && list.iter().any(|x| cb.contains(x)) {
+                return format!("{what} `{}`", m.components[i].id);
+            }
+        }
+    }
+    let root = |cs: &[usize]| -> Vec<usize> {
+        cs.iter()
+            .filter(|&&c| m.components[c].kind == crate::model::Kind::Database)
+            .map(|&c| graph.replication_root(c))
+            .collect()
+    };
+    let ra = root(&ca);
+    if let Some(r) = root(&cb).into_iter().find(|r| ra.contains(r)) {
+        return format!(
+            "redundant in the replication cluster of `{}`",
+            m.components[r].id
+        );
+    }
+    "with nothing in common".to_owned()
 }
 
 /// A unit that limits a journey's availability.
@@ -121,7 +193,11 @@ impl ModelReport {
                 pairs: av
                     .pairs
                     .iter()
-                    .map(|&(a, b)| [graph.id(a).to_owned(), graph.id(b).to_owned()])
+                    .map(|&(a, b)| Pair {
+                        a: graph.id(a).to_owned(),
+                        b: graph.id(b).to_owned(),
+                        shared: shared_by(&graph, a, b),
+                    })
                     .collect(),
                 pairs_complete: av.pairs_complete,
             })
@@ -364,21 +440,27 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
             availability_text(j)
         ));
         if !j.pairs.is_empty() {
-            let shown: Vec<String> = j
-                .pairs
-                .iter()
-                .take(8)
-                .map(|[a, b]| format!("{{{a}, {b}}}"))
-                .collect();
-            let more = if j.pairs.len() > 8 {
-                format!(" and {} more", j.pairs.len() - 8)
-            } else {
-                String::new()
-            };
+            // Grouped by what the two share.
+            let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for p in &j.pairs {
+                groups
+                    .entry(p.shared.as_str())
+                    .or_default()
+                    .push(format!("{{{}, {}}}", p.a, p.b));
+            }
             out.push_str(&format!(
-                "    pairs that fail together: {}{more}\n",
-                shown.join(", ")
+                "    {} pairs that fail together:\n",
+                j.pairs.len()
             ));
+            for (shared, list) in groups {
+                let more = if list.len() > 6 {
+                    format!(" and {} more", list.len() - 6)
+                } else {
+                    String::new()
+                };
+                let shown: Vec<&str> = list.iter().take(6).map(String::as_str).collect();
+                out.push_str(&format!("      {shared}: {}{more}\n", shown.join(", ")));
+            }
         }
     }
     out
