@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use petgraph::graph::NodeIndex;
 
 use super::failure::JourneyFailures;
-use super::journeys::{GateId, GateKind, JourneyGraph};
+use super::journeys::{GateKind, JourneyGraph};
 use crate::graph::{ArchGraph, Node};
 use crate::model::DomainKind;
 
@@ -493,9 +493,7 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
                         failed.push(list[pos as usize]);
                     }
                 }
-                if failed.is_empty() && propagator.static_down.is_empty()
-                    || propagator.root_up(&failed)
-                {
+                if propagator.root_up(&failed) {
                     ups += 1;
                 }
             }
@@ -546,10 +544,4 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
         pairs,
         pairs_complete,
     }
-}
-
-/// Whether the journey is up with exactly these units failed (for tests and oracles).
-#[must_use]
-pub fn journey_up(jg: &JourneyGraph, failed: &[GateId]) -> bool {
-    Propagator::new(jg).root_up(failed)
 }

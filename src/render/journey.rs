@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use super::scene::{Scene, clean, component_name, link_text};
+use super::scene::{Scene, clean, component_name};
 use crate::model::{Failover, Kind, LinkOrigin, Mode, Model, Replication, Role};
 
 /// One step of the journey.
@@ -185,13 +185,11 @@ pub fn user_journey(scene: &Scene) -> Vec<Step> {
             } else {
                 ", without health checks (a failed member still gets requests)"
             };
-            let text = link_text(m, &m.links[pool[0]]);
             let carried = m.links[pool[0]]
                 .endpoint
                 .protocol
                 .as_ref()
                 .map_or(String::new(), |_| over(m, pool[0]));
-            let _ = text;
             steps.push(Step {
                 title: comp.kind.title().to_owned(),
                 text: format!(

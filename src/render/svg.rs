@@ -18,7 +18,6 @@ use std::fmt::Write as _;
 
 use super::scene::{BoxKind, Scene, SideKind, component_line, link_text};
 use crate::lint::{Finding, Severity};
-use crate::model::Kind;
 
 /// A rectangle in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -160,15 +159,8 @@ enum Side {
 /// A bus: the edges that leave one exit point, or arrive from one lane, in one channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum BusKey {
-    Exit {
-        comp_or_box: usize,
-        lone: bool,
-        x: i32,
-    },
-    Lane {
-        side: Side,
-        lane: usize,
-    },
+    Exit { comp_or_box: usize, x: i32 },
+    Lane { side: Side, lane: usize },
 }
 
 /// An exit point: side edge or not, box, x in the box.
@@ -347,7 +339,6 @@ pub fn layout(scene: &Scene) -> Layout {
             top_entry,
             exit_bus: BusKey::Exit {
                 comp_or_box: b,
-                lone: false,
                 x: exit_x,
             },
             lane: if direct { None } else { Some(0) },
@@ -750,10 +741,6 @@ pub fn escape(s: &str) -> String {
     crate::escape::xml(s)
 }
 
-fn kind_class(k: Kind) -> &'static str {
-    k.as_str()
-}
-
 /// Draws `scene` as SVG, marking components and hosts that have findings.
 #[must_use]
 pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
@@ -852,7 +839,7 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
     s.push_str("</g>\n<g class=\"components\">\n");
     for (c, comp) in m.components.iter().enumerate() {
         let r = lay.components[c];
-        let mut class = format!("comp {}", kind_class(comp.kind));
+        let mut class = format!("comp {}", comp.kind.as_str());
         if let Some(sev) = worst(&comp.id) {
             let _ = write!(class, " finding {}", sev.as_str());
         }

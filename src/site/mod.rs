@@ -150,10 +150,6 @@ fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    s.as_str()
-}
-
 /// JSON that is safe inside a `<script>` element.
 fn script_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v)
@@ -872,7 +868,7 @@ fn model_page_html(
                             .iter()
                             .map(|f| f.severity)
                             .max()
-                            .map_or("", severity_class),
+                            .map_or("", Severity::as_str),
                     }
                 })
                 .collect();
