@@ -169,6 +169,19 @@ impl<'a> Propagator<'a> {
 
     /// Whether the journey's root is up when exactly `failed` have failed.
     fn root_up(&self, failed: &[u32]) -> bool {
+        self.propagate(failed, true)
+    }
+
+    /// Which gates are down when exactly `failed` have failed.
+    fn down_marks(&self, failed: &[u32]) -> Vec<bool> {
+        self.propagate(failed, false);
+        let s = self.scratch.borrow();
+        s.down.iter().map(|&d| d == s.generation).collect()
+    }
+
+    /// Propagates the failures; returns whether the root stays up. With `stop_at_root`, stops
+    /// as soon as the root falls.
+    fn propagate(&self, failed: &[u32], stop_at_root: bool) -> bool {
         let mut s = self.scratch.borrow_mut();
         s.generation = s.generation.wrapping_add(1);
         if s.generation == 0 {
@@ -185,7 +198,7 @@ impl<'a> Propagator<'a> {
             }
         }
         while let Some(d) = s.queue.pop() {
-            if d == self.jg.root {
+            if stop_at_root && d == self.jg.root {
                 return false;
             }
             for &(dep, slot) in &self.dependents[d as usize] {
@@ -211,6 +224,12 @@ impl<'a> Propagator<'a> {
         }
         s.down[self.jg.root as usize] != generation
     }
+}
+
+/// Which gates of a journey are down with nothing failed (an empty requirement below them).
+#[must_use]
+pub fn nominal_down(jg: &JourneyGraph) -> Vec<bool> {
+    Propagator::new(jg).down_marks(&[])
 }
 
 /// A reduced ordered binary decision diagram, hash-consed, with a node budget.

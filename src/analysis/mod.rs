@@ -25,6 +25,8 @@ pub struct Analysis {
     pub journeys: Vec<JourneyFailures>,
     /// Each journey's availability, in the same order.
     pub availability: Vec<availability::JourneyAvailability>,
+    /// For each journey, which of its gates are down with nothing failed.
+    pub nominal_down: Vec<Vec<bool>>,
 }
 
 impl Analysis {
@@ -38,9 +40,14 @@ impl Analysis {
             .iter()
             .map(|jf| availability::journey_availability(g, jf))
             .collect();
+        let nominal_down = journeys
+            .iter()
+            .map(|jf| availability::nominal_down(&jf.graph))
+            .collect();
         Self {
             journeys,
             availability,
+            nominal_down,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Journeys on a healthy day: with nothing failed, which gates cannot work, and which
-//! alternatives that traffic is *spread over* (an active-active pool, several DNS addresses,
+//! Journeys on a healthy day: given which gates cannot work with nothing failed
+//! (`Analysis::nominal_down`), which alternatives that traffic is *spread over* (an active-active pool, several DNS addresses,
 //! the databases reads are balanced across) cannot complete the journey. Any-of semantics hide
 //! these: "some backend can serve writes" is true while the balancer sends half of the writes
 //! to one that cannot.
@@ -9,34 +9,6 @@ use petgraph::graph::NodeIndex;
 use super::journeys::{GateId, GateKind, JourneyGraph, Reason};
 use crate::graph::ArchGraph;
 use crate::model::{Algorithm, Mode};
-
-/// Which gates are down with nothing failed (an empty requirement below them).
-#[must_use]
-pub fn nominal_down(jg: &JourneyGraph) -> Vec<bool> {
-    let n = jg.gates.len();
-    let mut down = vec![false; n];
-    loop {
-        let mut changed = false;
-        for i in 0..n {
-            if down[i] || !jg.reached[i] {
-                continue;
-            }
-            let g = &jg.gates[i];
-            let placed_down = g.placed.is_some_and(|p| down[p as usize]);
-            let group_down = g
-                .groups
-                .iter()
-                .any(|grp| grp.alts.iter().all(|&a| down[a as usize]));
-            if placed_down || group_down {
-                down[i] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return down;
-        }
-    }
-}
 
 /// A member of a group traffic is spread over that cannot complete the journey.
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-use crate::analysis::nominal::{nominal_down, why_down};
+use crate::analysis::nominal::why_down;
 use crate::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
 
@@ -72,8 +72,8 @@ impl Rule for JourneyBroken {
                 continue;
             }
             let jg = &jf.graph;
-            let down = nominal_down(jg);
-            let why = why_down(cx.graph, jg, &down, jg.root);
+            let down = &cx.analysis.nominal_down[j];
+            let why = why_down(cx.graph, jg, down, jg.root);
             let journey = &model.journeys[j];
             let message = format!(
                 "journey `{}` cannot complete with nothing broken: no path reaches everything it needs",

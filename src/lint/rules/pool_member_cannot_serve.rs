@@ -1,5 +1,5 @@
 use crate::analysis::journeys::Reason;
-use crate::analysis::nominal::{node_of, nominal_down, stranded_members, why_down};
+use crate::analysis::nominal::{node_of, stranded_members, why_down};
 use crate::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
 
@@ -84,9 +84,9 @@ impl Rule for PoolMemberCannotServe {
                 continue; // journey-broken says it
             }
             let jg = &jf.graph;
-            let down = nominal_down(jg);
+            let down = &cx.analysis.nominal_down[j];
             let journey = &model.journeys[j];
-            for s in stranded_members(cx.graph, jg, &down) {
+            for s in stranded_members(cx.graph, jg, down) {
                 let (Some(member), owner) = (node_of(jg, s.member), node_of(jg, s.owner)) else {
                     continue;
                 };
@@ -117,7 +117,7 @@ impl Rule for PoolMemberCannotServe {
                     journey.id
                 );
                 let mut why = vec![format!("{via}, including `{member_id}`")];
-                why.extend(why_down(cx.graph, jg, &down, s.member));
+                why.extend(why_down(cx.graph, jg, down, s.member));
                 let span = model.span_of(cx.graph.element(member));
                 cx.report(&Self::META, &member_id, span, message)
                     .discriminator(journey.id.clone())
