@@ -20,6 +20,18 @@ use super::journeys::{GateKind, JourneyGraph};
 use crate::graph::{ArchGraph, Node};
 use crate::model::DomainKind;
 
+/// An availability in percent, with as many decimals as it takes to show its nines.
+#[must_use]
+pub fn percent(a: f64) -> String {
+    if a >= 99.999 {
+        format!("{a:.5}%")
+    } else if a >= 99.9 {
+        format!("{a:.4}%")
+    } else {
+        format!("{a:.2}%")
+    }
+}
+
 /// Hours in a year (365.25 days).
 pub const HOURS_PER_YEAR: f64 = 8766.0;
 

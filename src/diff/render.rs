@@ -168,8 +168,8 @@ pub fn human(diff: &Diff) -> String {
             let _ = writeln!(
                 out,
                 "  journey `{j}`: availability {} → {}",
-                crate::report::percent(*a),
-                crate::report::percent(*b)
+                crate::analysis::availability::percent(*a),
+                crate::analysis::availability::percent(*b)
             );
         }
         for c in &m.changes {

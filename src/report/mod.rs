@@ -4,6 +4,8 @@
 
 mod formats;
 
+pub use crate::analysis::availability::percent;
+
 pub use formats::{github, gitlab, junit, markdown, sarif};
 
 use std::collections::BTreeMap;
@@ -464,18 +466,6 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
         }
     }
     out
-}
-
-/// An availability in percent, with as many decimals as it takes to show its nines.
-#[must_use]
-pub fn percent(a: f64) -> String {
-    if a >= 99.999 {
-        format!("{a:.5}%")
-    } else if a >= 99.9 {
-        format!("{a:.4}%")
-    } else {
-        format!("{a:.2}%")
-    }
 }
 
 /// "(exact), 53.9 h a year down; limited by `lb-01` (43.7 h), `haproxy` (8.8 h)".

@@ -821,7 +821,7 @@ fn model_page_html(
                     v.insert("single_points_of_failure", ser(&j.single_points_of_failure));
                     v.insert(
                         "availability_text",
-                        Value::from(crate::report::percent(j.availability)),
+                        Value::from(crate::analysis::availability::percent(j.availability)),
                     );
                     v.insert("method", Value::from(j.method.clone()));
                     v.insert(

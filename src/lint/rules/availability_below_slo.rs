@@ -1,4 +1,4 @@
-use crate::analysis::availability::HOURS_PER_YEAR;
+use crate::analysis::availability::{HOURS_PER_YEAR, percent};
 use crate::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
 
@@ -80,7 +80,7 @@ impl Rule for AvailabilityBelowSlo {
             let message = format!(
                 "journey `{}` is available {}, below the {slo}% SLO: {:.1} h a year down against a budget of {budget:.1} h{top}",
                 journey.id,
-                crate::report::percent(a),
+                percent(a),
                 av.downtime_hours()
             );
             cx.report(&Self::META, "", model.name_span, message)
