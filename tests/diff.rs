@@ -103,6 +103,10 @@ fn a_second_load_balancer_resolves_its_single_point_of_failure() {
         "{md}"
     );
     assert!(md.contains("```mermaid"), "{md}");
+    assert!(
+        md.contains("- journey `all`: availability 99.39% →"),
+        "{md}"
+    );
     insta::assert_snapshot!("second_balancer.md", md);
 }
 

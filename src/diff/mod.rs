@@ -353,35 +353,33 @@ fn translate(
     fields: &BTreeMap<&'static str, String>,
     renames: &BTreeMap<String, String>,
 ) -> BTreeMap<&'static str, String> {
-    if renames.is_empty() {
-        return fields.clone();
-    }
     fields
         .iter()
-        .map(|(k, v)| {
-            let mut v = v.clone();
-            for (from, to) in renames {
-                if v == *from {
-                    v = to.clone();
-                } else if v.contains(from.as_str()) {
-                    // Lists and records: replace whole ids only.
-                    let parts: Vec<String> = v
-                        .split_inclusive([',', ' ', '[', ']', ';'])
-                        .map(|p| {
-                            let trimmed = p.trim_end_matches([',', ' ', '[', ']', ';']);
-                            if trimmed == from {
-                                format!("{to}{}", &p[trimmed.len()..])
-                            } else {
-                                p.to_owned()
-                            }
-                        })
-                        .collect();
-                    v = parts.concat();
-                }
-            }
-            (*k, v)
-        })
+        .map(|(k, v)| (*k, translate_value(v, renames)))
         .collect()
+}
+
+/// One field value with renamed ids replaced; in lists and records, whole ids only.
+fn translate_value(v: &str, renames: &BTreeMap<String, String>) -> String {
+    let mut v = v.to_owned();
+    for (from, to) in renames {
+        if v == *from {
+            v = to.clone();
+        } else if v.contains(from.as_str()) {
+            v = v
+                .split_inclusive([',', ' ', '[', ']', ';'])
+                .map(|p| {
+                    let trimmed = p.trim_end_matches([',', ' ', '[', ']', ';']);
+                    if trimmed == from {
+                        format!("{to}{}", &p[trimmed.len()..])
+                    } else {
+                        p.to_owned()
+                    }
+                })
+                .collect();
+        }
+    }
+    v
 }
 
 fn hosts_of(m: &Model) -> BTreeMap<String, BTreeMap<&'static str, String>> {
@@ -683,10 +681,4 @@ pub fn compare(
         mermaid: (old.map(|(m, _)| diagram(m)), new.map(|(m, _)| diagram(m))),
         renamed: false,
     }
-}
-
-fn translate_value(v: &str, renames: &BTreeMap<String, String>) -> String {
-    let mut m = BTreeMap::new();
-    m.insert("v", v.to_owned());
-    translate(&m, renames).remove("v").unwrap_or_default()
 }

@@ -286,6 +286,32 @@ impl Budget {
     }
 }
 
+/// A titled table of findings (severity, rule, element, text), cut after `MAX_ROWS` rows;
+/// nothing when there are none.
+fn findings_table(b: &mut Budget, title: &str, rows: &[(&Finding, String)]) {
+    if rows.is_empty() {
+        return;
+    }
+    b.push(&format!(
+        "**{title}**\n\n| severity | rule | element | finding |\n| --- | --- | --- | --- |\n"
+    ));
+    for (i, (f, text)) in rows.iter().enumerate() {
+        if i == MAX_ROWS {
+            b.push(&format!("| | | | … and {} more |\n", rows.len() - MAX_ROWS));
+            break;
+        }
+        if !b.push(&format!(
+            "| {} | `{}` | {} | {text} |\n",
+            f.severity.as_str(),
+            f.rule,
+            element_cell(&f.element)
+        )) {
+            break;
+        }
+    }
+    b.push("\n");
+}
+
 /// The diff as a pull-request comment: the verdict first, then new and resolved findings,
 /// redundancy, the architecture changes, and diagrams before and after.
 #[must_use]
@@ -325,16 +351,10 @@ pub fn markdown(diff: &Diff) -> String {
         if !b.push(&format!("#### {title}: {}\n\n", cell(&m.name))) {
             break;
         }
-        if !m.new_findings.is_empty() {
-            b.push("**New findings**\n\n| severity | rule | element | finding |\n| --- | --- | --- | --- |\n");
-            for (i, d) in m.new_findings.iter().enumerate() {
-                if i == MAX_ROWS {
-                    b.push(&format!(
-                        "| | | | … and {} more |\n",
-                        m.new_findings.len() - MAX_ROWS
-                    ));
-                    break;
-                }
+        let new_rows: Vec<(&Finding, String)> = m
+            .new_findings
+            .iter()
+            .map(|d| {
                 let f = &d.finding;
                 let mut text = cell(&f.message);
                 if !d.newly_broken.is_empty() {
@@ -343,46 +363,28 @@ pub fn markdown(diff: &Diff) -> String {
                 if !f.why.is_empty() {
                     let _ = write!(text, "<br>why: {}", cell(&f.why.join(" → ")));
                 }
-                if !b.push(&format!(
-                    "| {} | `{}` | {} | {text} |\n",
-                    f.severity.as_str(),
-                    f.rule,
-                    element_cell(&f.element)
-                )) {
-                    break;
-                }
-            }
-            b.push("\n");
-        }
-        if !m.resolved.is_empty() {
-            b.push("**Resolved findings**\n\n| severity | rule | element | finding |\n| --- | --- | --- | --- |\n");
-            for (i, f) in m.resolved.iter().enumerate() {
-                if i == MAX_ROWS {
-                    b.push(&format!(
-                        "| | | | … and {} more |\n",
-                        m.resolved.len() - MAX_ROWS
-                    ));
-                    break;
-                }
-                if !b.push(&format!(
-                    "| {} | `{}` | {} | {} |\n",
-                    f.severity.as_str(),
-                    f.rule,
-                    element_cell(&f.element),
-                    cell(&f.message)
-                )) {
-                    break;
-                }
-            }
-            b.push("\n");
-        }
-        if !m.redundancy.is_empty() {
-            b.push("**Redundancy**\n\n");
+                (f, text)
+            })
+            .collect();
+        findings_table(&mut b, "New findings", &new_rows);
+        let resolved_rows: Vec<(&Finding, String)> =
+            m.resolved.iter().map(|f| (f, cell(&f.message))).collect();
+        findings_table(&mut b, "Resolved findings", &resolved_rows);
+        if !m.redundancy.is_empty() || !m.availability.is_empty() {
+            b.push("**Redundancy and availability**\n\n");
             for r in &m.redundancy {
                 b.push(&format!(
                     "- journey `{}`: {}\n",
                     cell(&r.journey),
                     cell(&redundancy_text(r))
+                ));
+            }
+            for (j, before, after) in &m.availability {
+                b.push(&format!(
+                    "- journey `{}`: availability {} → {}\n",
+                    cell(j),
+                    crate::analysis::availability::percent(*before),
+                    crate::analysis::availability::percent(*after)
                 ));
             }
             b.push("\n");
