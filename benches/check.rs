@@ -5,23 +5,13 @@
 
 #[path = "../bench/generate.rs"]
 mod generate;
+#[path = "../bench/timing.rs"]
+mod timing;
 
-use std::time::{Duration, Instant};
+use timing::best_of;
 
 use archdoc::model::{Limits, load_str};
 use archdoc::report::ModelReport;
-
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        out = Some(v);
-    }
-    (best, out.expect("at least one run"))
-}
 
 fn main() {
     let sizes: Vec<usize> = std::env::args()

@@ -7,26 +7,18 @@
 
 #[path = "../bench/generate.rs"]
 mod generate;
+#[path = "../bench/timing.rs"]
+mod timing;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use timing::best_of;
+
 use archdoc::model::{Limits, load_str};
 use archdoc::render::{Scene, TextOptions, dot::dot, svg::svg, whiteboard};
 use archdoc::report::ModelReport;
-
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        out = Some(v);
-    }
-    (best, out.expect("at least one run"))
-}
 
 /// Runs `dot -Tsvg` on `text`; the wall time, or `None` when it failed or ran out of time.
 fn graphviz(text: &str, timeout: Duration) -> Option<Result<Duration, String>> {

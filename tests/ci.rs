@@ -240,11 +240,7 @@ fn a_spof_that_breaks_a_new_journey_is_new() {
 
 #[test]
 fn new_since_compares_with_the_merge_base_through_git() {
-    let has_git = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_git {
+    if !common::has_git() {
         return;
     }
     let d = workspace("ci-git");

@@ -2,7 +2,6 @@
 //! and JSON a reviewer sees, and `--base` in a temporary git repository.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 
@@ -216,11 +215,7 @@ fn directories_match_models_by_path_and_report_added_and_removed_ones() {
 
 #[test]
 fn diff_base_reads_the_merge_base_through_git() {
-    let has_git = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_git {
+    if !common::has_git() {
         return;
     }
     let d = scratch("diff-git");
