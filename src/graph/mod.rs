@@ -236,6 +236,20 @@ impl<'m> ArchGraph<'m> {
         cur
     }
 
+    /// The links by which client `client` sends its requests: all of its links but DNS
+    /// lookups (to a DNS component, or over the `dns` protocol).
+    #[must_use]
+    pub fn request_links(&self, client: usize) -> Vec<usize> {
+        self.links_from(client)
+            .into_iter()
+            .filter(|&l| {
+                let link = &self.model.links[l];
+                self.model.components[link.to].kind != Kind::Dns
+                    && link.endpoint.protocol.as_deref() != Some("dns")
+            })
+            .collect()
+    }
+
     /// The clients of the model.
     pub fn clients(&self) -> impl Iterator<Item = usize> + '_ {
         self.model

@@ -68,11 +68,7 @@ pub fn user_journey(scene: &Scene) -> Vec<Step> {
 
     for &client in &clients {
         let who = clean(component_name(&m.components[client]));
-        let entries: Vec<usize> = g
-            .links_from(client)
-            .into_iter()
-            .filter(|&l| m.components[m.links[l].to].kind != Kind::Dns)
-            .collect();
+        let entries = g.request_links(client);
         // DNS: the records that point at what the client connects to.
         for dns in m.components.iter().filter(|c| !c.records.is_empty()) {
             let records: Vec<String> = dns

@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
-use crate::model::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -59,12 +58,9 @@ impl Rule for MissingHttps {
             // entry point changes (a virtual IP put in front of the balancer); a second plain
             // entry of the same client is told apart by its target.
             let mut plain_entries = 0;
-            for l in g.links_from(client) {
+            for l in g.request_links(client) {
                 let link = &model.links[l];
                 let target = &model.components[link.to];
-                if target.kind == Kind::Dns || link.endpoint.protocol.as_deref() == Some("dns") {
-                    continue;
-                }
                 if link.tls() {
                     continue;
                 }

@@ -66,9 +66,9 @@ impl Rule for PlaintextBehindTls {
         let model = g.model;
         let mut starts: Vec<usize> = Vec::new();
         for client in g.clients() {
-            for l in g.links_from(client) {
+            for l in g.request_links(client) {
                 let link = &model.links[l];
-                if link.tls() && model.components[link.to].kind != Kind::Dns {
+                if link.tls() {
                     starts.push(link.to);
                 }
             }

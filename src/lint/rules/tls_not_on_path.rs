@@ -61,9 +61,9 @@ impl Rule for TlsNotOnPath {
         let g = cx.graph;
         let model = g.model;
         for client in g.clients() {
-            for l in g.links_from(client) {
+            for l in g.request_links(client) {
                 let link = &model.links[l];
-                if !link.tls() || model.components[link.to].kind == Kind::Dns {
+                if !link.tls() {
                     continue;
                 }
                 // Follow the encrypted hops: through virtual IPs, and through balancers that
