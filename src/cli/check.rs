@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use clap::{Args, ValueEnum};
 
 use archdoc::lint::{LintOptions, Severity, registry};
+use archdoc::model::files::{files_under, is_model_file_name};
 use archdoc::model::{Limits, ModelError, load_file};
 use archdoc::policy::baseline::Comparison;
 use archdoc::policy::{Baseline, Config};
@@ -133,7 +134,11 @@ pub(crate) fn collect_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Box<Mode
         })?;
         if meta.is_dir() {
             let before = out.len();
-            walk(p, &mut out, 0);
+            out.extend(files_under(p, false).into_iter().filter(|f| {
+                f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_model_file_name)
+            }));
             if out.len() == before {
                 return Err(Box::new(
                     ModelError::file(
@@ -149,32 +154,6 @@ pub(crate) fn collect_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Box<Mode
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 16 {
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for e in entries {
-        let Ok(meta) = std::fs::symlink_metadata(&e) else {
-            continue;
-        };
-        if meta.is_dir() {
-            walk(&e, out, depth + 1);
-        } else if meta.is_file() {
-            let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-            let is_config = matches!(name, "archdoc.yaml" | "archdoc.yml" | ".archdoc.yaml");
-            if is_yaml && !is_config {
-                out.push(e);
-            }
-        }
-    }
 }
 
 /// Models checked: the reports, the loaded models (for code frames), the errors.

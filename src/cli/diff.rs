@@ -240,9 +240,10 @@ fn pairs_against_base(
         };
         for rel in super::git::files_at(&root, &base, &rel_dir) {
             let name = rel.rsplit('/').next().unwrap_or("");
-            let is_model = (rel.ends_with(".yaml") || rel.ends_with(".yml"))
-                && !matches!(name, "archdoc.yaml" | "archdoc.yml" | ".archdoc.yaml");
-            if !is_model || seen.contains(&rel) || root.join(&rel).exists() {
+            if !archdoc::model::files::is_model_file_name(name)
+                || seen.contains(&rel)
+                || root.join(&rel).exists()
+            {
                 continue;
             }
             let display = display_path(

@@ -140,43 +140,21 @@ pub(crate) fn build(args: &BuildArgs) -> u8 {
 
 /// What the watcher compares: every file's path, size and modification time.
 fn snapshot(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, SystemTime)> {
-    fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, SystemTime)>, depth: usize) {
-        if depth > 16 {
-            return;
-        }
-        let Ok(rd) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            let Ok(meta) = e.metadata() else {
-                continue;
-            };
-            if meta.is_dir() {
-                walk(&p, out, depth + 1);
+    let mut out: Vec<(PathBuf, u64, SystemTime)> = dirs
+        .iter()
+        .flat_map(|d| {
+            if d.is_file() {
+                vec![d.clone()]
             } else {
-                out.push((
-                    p,
-                    meta.len(),
-                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                ));
+                archdoc::model::files::files_under(d, true)
             }
-        }
-    }
-    let mut out = Vec::new();
-    for d in dirs {
-        if d.is_file() {
-            if let Ok(meta) = d.metadata() {
-                out.push((
-                    d.clone(),
-                    meta.len(),
-                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                ));
-            }
-        } else {
-            walk(d, &mut out, 0);
-        }
-    }
+        })
+        .filter_map(|p| {
+            let meta = p.metadata().ok()?;
+            let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            Some((p, meta.len(), modified))
+        })
+        .collect();
     out.sort();
     out
 }

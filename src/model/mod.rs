@@ -5,6 +5,7 @@
 //! at the YAML. Everything later in the pipeline reads a `Model` and never the raw file.
 
 mod error;
+pub mod files;
 mod load;
 mod schema;
 pub mod span;

@@ -32,7 +32,7 @@ use crate::model::suggest::did_you_mean;
 use crate::model::{ModelError, Span};
 
 /// The names a configuration file may have, in the order they are looked for.
-pub const FILE_NAMES: [&str; 3] = ["archdoc.yaml", "archdoc.yml", ".archdoc.yaml"];
+pub use crate::model::files::CONFIG_FILE_NAMES as FILE_NAMES;
 
 /// What a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

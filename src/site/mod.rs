@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::Model;
 use crate::escape::xml;
 use crate::lint::{LintOptions, Severity, registry};
+use crate::model::files::{files_under, is_model_file_name};
 use crate::model::{Limits, ModelError, load_file, suggest::did_you_mean};
 use crate::policy::Config;
 use crate::render::journey::user_journey;
@@ -118,34 +119,6 @@ fn safe_path(rel: &Path) -> String {
         .join("/")
 }
 
-/// Files under `dir` (recursively, sorted), skipping hidden ones.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 16 {
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for e in entries {
-        let hidden = e
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        let Ok(meta) = std::fs::symlink_metadata(&e) else {
-            continue;
-        };
-        if hidden {
-            continue;
-        }
-        if meta.is_dir() {
-            walk(&e, out, depth + 1);
-        } else if meta.is_file() {
-            out.push(e);
-        }
-    }
-}
-
 fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
@@ -176,8 +149,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
     let mut site = Site::default();
 
     // Models.
-    let mut model_files = Vec::new();
-    walk(&opts.models, &mut model_files, 0);
+    let model_files = files_under(&opts.models, true);
     let mut models: Vec<SiteModel> = Vec::new();
     let mut configs: BTreeMap<PathBuf, Config> = BTreeMap::new();
     for f in model_files {
@@ -185,9 +157,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let is_model = (name.ends_with(".yaml") || name.ends_with(".yml"))
-            && !crate::policy::config::FILE_NAMES.contains(&name.as_str());
-        if !is_model {
+        if !is_model_file_name(&name) {
             continue;
         }
         let file = display(&f);
@@ -236,8 +206,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
     }
 
     // Pages: Markdown rendered; other files copied.
-    let mut page_files = Vec::new();
-    walk(&opts.pages, &mut page_files, 0);
+    let page_files = files_under(&opts.pages, true);
     struct Page {
         url: String,
         title: String,
