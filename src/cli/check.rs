@@ -2,15 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use std::collections::BTreeMap;
-
 use clap::{Args, ValueEnum};
 
 use archdoc::lint::{LintOptions, Severity, registry};
 use archdoc::model::files::{files_under, is_model_file_name};
 use archdoc::model::{Limits, ModelError, load_file};
 use archdoc::policy::baseline::Comparison;
-use archdoc::policy::{Baseline, Config};
+use archdoc::policy::{Baseline, Config, ConfigCache};
 use archdoc::report::{self, HumanStyle, ModelReport};
 
 use super::{EXIT_TROUBLE, err, out, use_color};
@@ -107,15 +105,7 @@ impl FailOn {
     }
 }
 
-/// Names a path as the user would: forward slashes, no leading `./`.
-pub(crate) fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    let mut s = s.as_str();
-    while let Some(rest) = s.strip_prefix("./") {
-        s = rest;
-    }
-    s.to_owned()
-}
+pub(crate) use archdoc::model::files::display_path;
 
 /// The model files named by the arguments: files as given, directories searched for `.yaml`
 /// and `.yml` files (sorted, skipping `archdoc.yaml` configuration files).
@@ -176,7 +166,7 @@ pub(crate) fn check_files(
     options: LintOptions,
 ) -> Result<Checked, Box<ModelError>> {
     let limits = Limits::default();
-    let mut found: BTreeMap<PathBuf, Config> = BTreeMap::new();
+    let mut configs = ConfigCache::new(config.cloned());
     let mut checked = Checked {
         reports: Vec::new(),
         models: Vec::new(),
@@ -184,20 +174,7 @@ pub(crate) fn check_files(
         configs: Vec::new(),
     };
     for f in files {
-        let cfg = match config {
-            Some(c) => c.clone(),
-            None => match Config::discover(f) {
-                Some(p) => match found.get(&p) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let c = Config::load(&p, &display_path(&p))?;
-                        found.insert(p, c.clone());
-                        c
-                    }
-                },
-                None => Config::default(),
-            },
-        };
+        let cfg = configs.for_model(f)?;
         match load_file(f, &display_path(f), &limits) {
             Ok(model) => {
                 checked

@@ -10,7 +10,7 @@ use archdoc::Model;
 use archdoc::diff::{self, Diff};
 use archdoc::lint::{LintOptions, Severity};
 use archdoc::model::{Limits, ModelError, load_file, load_str};
-use archdoc::policy::Config;
+use archdoc::policy::{Config, ConfigCache};
 use archdoc::report::{self, HumanStyle, ModelReport};
 
 use super::check::{collect_models, display_path, explicit_config};
@@ -52,16 +52,6 @@ enum FailOn {
 /// One side of a pair: a loaded model and its report.
 type Side = Option<(Model, ModelReport)>;
 
-fn config_for(explicit: Option<&Config>, file: &Path) -> Result<Config, Box<ModelError>> {
-    if let Some(c) = explicit {
-        return Ok(c.clone());
-    }
-    match Config::discover(file) {
-        Some(p) => Config::load(&p, &display_path(&p)),
-        None => Ok(Config::default()),
-    }
-}
-
 fn check(model: Model, config: &Config) -> (Model, ModelReport) {
     let report = ModelReport::check_with(&model, LintOptions::default(), config);
     (model, report)
@@ -88,13 +78,13 @@ fn by_relative_path(dir: &Path) -> Result<BTreeMap<String, PathBuf>, Box<ModelEr
 fn pairs_of_paths(
     old: &Path,
     new: &Path,
-    explicit: Option<&Config>,
+    configs: &mut ConfigCache,
     renamed: &mut BTreeSet<String>,
 ) -> Result<Vec<(Side, Side)>, Vec<ModelError>> {
     let one = |e: Box<ModelError>| vec![*e];
     match (old.is_dir(), new.is_dir()) {
         (false, false) => {
-            let config = config_for(explicit, new).map_err(one)?;
+            let config = configs.for_model(new).map_err(one)?;
             let a = load(old, &config)?;
             let b = load(new, &config)?;
             Ok(vec![(Some(a), Some(b))])
@@ -110,7 +100,7 @@ fn pairs_of_paths(
             for k in keys {
                 let mut side = |p: Option<&PathBuf>| -> Side {
                     let p = p?;
-                    let config = match config_for(explicit, p) {
+                    let config = match configs.for_model(p) {
                         Ok(c) => c,
                         Err(e) => {
                             errors.push(*e);
@@ -177,7 +167,7 @@ fn follow_renames(pairs: Vec<(Side, Side)>, renamed: &mut BTreeSet<String>) -> V
 fn pairs_against_base(
     git_ref: &str,
     paths: &[PathBuf],
-    explicit: Option<&Config>,
+    configs: &mut ConfigCache,
     renamed: &mut BTreeSet<String>,
 ) -> Result<Vec<(Side, Side)>, Vec<ModelError>> {
     let one = |e: Box<ModelError>| vec![*e];
@@ -202,7 +192,7 @@ fn pairs_against_base(
         .flatten()
         .collect();
     for f in &files {
-        let config = config_for(explicit, f).map_err(one)?;
+        let config = configs.for_model(f).map_err(one)?;
         let new = match load(f, &config) {
             Ok(x) => x,
             Err(es) => {
@@ -256,7 +246,7 @@ fn pairs_against_base(
                 continue;
             };
             if let Ok(m) = load_str(&text, &display, &limits) {
-                let config = explicit.cloned().unwrap_or_default();
+                let config = configs.for_model(&root.join(&rel)).unwrap_or_default();
                 pairs.push((Some(check(m, &config)), None));
             }
         }
@@ -283,10 +273,11 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return fail(&[*e]),
     };
+    let mut configs = ConfigCache::new(explicit);
     let mut renamed: BTreeSet<String> = BTreeSet::new();
     let pairs = match (&args.base, &args.paths[..]) {
-        (Some(r), paths) => pairs_against_base(r, paths, explicit.as_ref(), &mut renamed),
-        (None, [old, new]) => pairs_of_paths(old, new, explicit.as_ref(), &mut renamed),
+        (Some(r), paths) => pairs_against_base(r, paths, &mut configs, &mut renamed),
+        (None, [old, new]) => pairs_of_paths(old, new, &mut configs, &mut renamed),
         (None, _) => {
             err(
                 "error: `archdoc diff` compares two models: `archdoc diff OLD NEW`, or `archdoc diff --base REF [PATH ...]`\n",

@@ -7,6 +7,18 @@ use std::path::{Path, PathBuf};
 /// The names a configuration file may have, in the order they are looked for.
 pub const CONFIG_FILE_NAMES: [&str; 3] = ["archdoc.yaml", "archdoc.yml", ".archdoc.yaml"];
 
+/// A path as the user would name it: forward slashes, no leading `./`. Model files, findings
+/// and fingerprints carry this form, so it must be the same everywhere.
+#[must_use]
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_owned()
+}
+
 /// Whether a file with this name is a model.
 #[must_use]
 pub fn is_model_file_name(name: &str) -> bool {

@@ -271,3 +271,41 @@ impl Config {
         });
     }
 }
+
+/// The configuration of each model file: the one named with `--config`, else the model's own
+/// (found with [`Config::discover`]), each file read once however many models share it.
+#[derive(Debug, Default)]
+pub struct ConfigCache {
+    explicit: Option<Config>,
+    found: BTreeMap<PathBuf, Config>,
+}
+
+impl ConfigCache {
+    /// A cache that answers `explicit` for every model when given.
+    #[must_use]
+    pub fn new(explicit: Option<Config>) -> Self {
+        Self {
+            explicit,
+            found: BTreeMap::new(),
+        }
+    }
+
+    /// The configuration that applies to `model`.
+    ///
+    /// # Errors
+    /// The configuration file found for it cannot be read or is invalid.
+    pub fn for_model(&mut self, model: &Path) -> Result<Config, Box<ModelError>> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let Some(path) = Config::discover(model) else {
+            return Ok(Config::default());
+        };
+        if let Some(c) = self.found.get(&path) {
+            return Ok(c.clone());
+        }
+        let c = Config::load(&path, &crate::model::files::display_path(&path))?;
+        self.found.insert(path, c.clone());
+        Ok(c)
+    }
+}

@@ -16,9 +16,9 @@ use serde::Serialize;
 use crate::Model;
 use crate::escape::xml;
 use crate::lint::{LintOptions, Severity, registry};
-use crate::model::files::{files_under, is_model_file_name};
+use crate::model::files::{display_path, files_under, is_model_file_name};
 use crate::model::{Limits, ModelError, load_file, suggest::did_you_mean};
-use crate::policy::Config;
+use crate::policy::ConfigCache;
 use crate::render::journey::user_journey;
 use crate::render::{Scene, TextOptions, component_line, svg::svg, whiteboard};
 use crate::report::ModelReport;
@@ -132,11 +132,6 @@ fn script_json<T: Serialize>(v: &T) -> String {
         .replace('&', "\\u0026")
 }
 
-fn display(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
-}
-
 /// Builds the site in memory.
 ///
 /// # Errors
@@ -151,7 +146,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
     // Models.
     let model_files = files_under(&opts.models, true);
     let mut models: Vec<SiteModel> = Vec::new();
-    let mut configs: BTreeMap<PathBuf, Config> = BTreeMap::new();
+    let mut configs = ConfigCache::new(None);
     for f in model_files {
         let name = f
             .file_name()
@@ -160,7 +155,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
         if !is_model_file_name(&name) {
             continue;
         }
-        let file = display(&f);
+        let file = display_path(&f);
         let rel = f.strip_prefix(&opts.models).unwrap_or(&f);
         let stem_path = rel.with_extension("");
         let stem = safe_path(&stem_path);
@@ -170,19 +165,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
             url = format!("models/{stem}-{n}.html");
             n += 1;
         }
-        let config = match Config::discover(&f) {
-            Some(p) => match configs.get(&p) {
-                Some(c) => c.clone(),
-                None => match Config::load(&p, &display(&p)) {
-                    Ok(c) => {
-                        configs.insert(p, c.clone());
-                        c
-                    }
-                    Err(e) => return Err(vec![*e]),
-                },
-            },
-            None => Config::default(),
-        };
+        let config = configs.for_model(&f).map_err(|e| vec![*e])?;
         let loaded = load_file(&f, &file, &Limits::default()).map(|m| {
             let r = ModelReport::check_with(&m, LintOptions::default(), &config);
             (m, r)
@@ -224,7 +207,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
             }
             continue;
         }
-        let file = display(f);
+        let file = display_path(f);
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
             Err(e) => {
@@ -973,7 +956,7 @@ fn model_page_html(
 /// # Errors
 /// `out` exists and was not built by archdoc, or a file cannot be written.
 pub fn write(site: &Site, out: &Path) -> Result<(), Box<ModelError>> {
-    let name = display(out);
+    let name = display_path(out);
     let fail = |msg: String| Box::new(ModelError::file("site::write", &name, msg));
     if out.exists() {
         let ours = out.join(MARKER).is_file();
@@ -996,23 +979,23 @@ pub fn write(site: &Site, out: &Path) -> Result<(), Box<ModelError>> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
-        .map_err(|e| fail(format!("cannot create `{}`: {e}", display(parent))))?;
+        .map_err(|e| fail(format!("cannot create `{}`: {e}", display_path(parent))))?;
     let base = out
         .file_name()
         .map_or("site".to_owned(), |n| n.to_string_lossy().into_owned());
     let tmp = parent.join(format!(".{base}.archdoc-tmp"));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)
-            .map_err(|e| fail(format!("cannot clear `{}`: {e}", display(&tmp))))?;
+            .map_err(|e| fail(format!("cannot clear `{}`: {e}", display_path(&tmp))))?;
     }
     for (rel, bytes) in &site.files {
         let path = tmp.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|e| fail(format!("cannot create `{}`: {e}", display(dir))))?;
+                .map_err(|e| fail(format!("cannot create `{}`: {e}", display_path(dir))))?;
         }
         std::fs::write(&path, bytes)
-            .map_err(|e| fail(format!("cannot write `{}`: {e}", display(&path))))?;
+            .map_err(|e| fail(format!("cannot write `{}`: {e}", display_path(&path))))?;
     }
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| fail(format!("cannot replace `{name}`: {e}")))?;
