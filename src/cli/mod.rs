@@ -9,6 +9,7 @@ mod diff;
 mod draw;
 mod git;
 mod rule;
+mod serve;
 mod site;
 
 use clap::{Parser, Subcommand};

@@ -1,18 +1,15 @@
 //! `archdoc build`, `serve`, `init` and `theme eject`: the documentation site.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand};
 
 use archdoc::model::ModelError;
 use archdoc::policy::Config;
 use archdoc::report::{self, HumanStyle};
-use archdoc::site::{self, SiteOptions};
+use archdoc::site::{self, BuildCache, SiteOptions, output};
+
+use super::serve;
 
 use super::check::display_path;
 use super::{EXIT_TROUBLE, err, use_color};
@@ -80,21 +77,164 @@ fn report_errors(errors: &[ModelError]) -> u8 {
     EXIT_TROUBLE
 }
 
-/// The site's settings: the configuration's `site:` section over the defaults.
-fn options(
+/// A project to build: the site's settings, where it is written, and what must never be
+/// overwritten.
+struct Project {
+    opts: SiteOptions,
+    /// The output directory, resolved and checked.
+    out: PathBuf,
+    /// The output as named to the user (relative to where they ran archdoc).
+    shown_out: String,
+    /// The configuration file, if any (for the watcher).
+    config: Option<PathBuf>,
+    /// The project root (the working directory once [`project`] returns).
+    root: PathBuf,
+}
+
+fn project_error(code: &'static str, file: &str, msg: String, help: &str) -> Box<ModelError> {
+    Box::new(ModelError::file(code, file, msg).with_help(help.to_owned()))
+}
+
+/// The configuration of the project the working directory is in: walking up from `cwd`, the
+/// first directory with a configuration file gives it; a directory with `site/` or `models/`
+/// but no configuration is a project without one, and so is a repository root (`.git`), so a
+/// nested project never borrows an enclosing one's settings.
+fn discover_project_config(cwd: &Path) -> Option<PathBuf> {
+    for dir in cwd.ancestors() {
+        if let Some(p) = archdoc::model::files::CONFIG_FILE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+        {
+            return Some(p);
+        }
+        if dir.join("site").is_dir() || dir.join("models").is_dir() || dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// The site's settings: the configuration's `site:` section over the defaults, with every
+/// path resolved against the project root (the directory of `archdoc.yaml`, else the working
+/// directory), which becomes the working directory. Paths from the configuration must stay
+/// inside the project; `--out` may point anywhere that is not the project, an input, `$HOME`
+/// or `/`.
+fn project(
     config: Option<&Path>,
+    out: Option<&Path>,
     tolerant: bool,
-) -> Result<(SiteOptions, PathBuf), Box<ModelError>> {
-    let config = match config {
-        Some(p) => Config::load(p, &display_path(p))?,
-        None => match Config::discover(Path::new(".")) {
-            Some(p) => Config::load(&p, &display_path(&p))?,
-            None => Config::default(),
-        },
+) -> Result<Project, Box<ModelError>> {
+    let cwd = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .map_err(|e| {
+            project_error(
+                "site::cwd",
+                ".",
+                format!("cannot read the working directory: {e}"),
+                "run archdoc from an existing directory",
+            )
+        })?;
+    let config_path = match config {
+        Some(p) => Some(output::resolve(&cwd, p)),
+        None => discover_project_config(&cwd),
     };
+    let config = match &config_path {
+        Some(p) => Config::load(p, &display_path(p.strip_prefix(&cwd).unwrap_or(p)))?,
+        None => Config::default(),
+    };
+    let config_name = config
+        .file
+        .clone()
+        .unwrap_or_else(|| "archdoc.yaml".to_owned());
+    let root = config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .map_or_else(|| cwd.clone(), Path::to_path_buf);
     let s = &config.site;
+    // A path from the configuration, resolved; it must stay inside the project.
+    let inside = |key: &str,
+                  value: Option<&String>,
+                  default: &str|
+     -> Result<PathBuf, Box<ModelError>> {
+        let written = value.map_or(default, String::as_str);
+        let resolved = output::resolve(&root, Path::new(written));
+        if !output::is_within(&resolved, &root) {
+            return Err(project_error(
+                "site::outside-project",
+                &config_name,
+                format!(
+                    "`site.{key}: {written}` in `{config_name}` leaves the project `{}`",
+                    root.display()
+                ),
+                "paths in the configuration stay inside the project; give a directory outside it on the command line (`--out DIR`)",
+            ));
+        }
+        Ok(resolved)
+    };
     let theme_name = s.theme.clone().unwrap_or_else(|| "default".to_owned());
-    let theme_dir = PathBuf::from("themes").join(&theme_name);
+    let pages = inside("pages", s.pages.as_ref(), "site")?;
+    let models = inside("models", s.models.as_ref(), "models")?;
+    let theme_dir = inside(
+        "theme",
+        Some(&format!("themes/{theme_name}")),
+        "themes/default",
+    )?;
+    let out = match out {
+        Some(o) => output::resolve(&cwd, o),
+        None => inside("out", s.out.as_ref(), "public")?,
+    };
+    if config_path.is_none() && !pages.is_dir() && !models.is_dir() {
+        return Err(project_error(
+            "site::no-project",
+            ".",
+            format!(
+                "no archdoc project here: no `archdoc.yaml` in `{}` or above, and no `site/` or `models/`",
+                cwd.display()
+            ),
+            "run archdoc in the project's directory, or create one with `archdoc init`",
+        ));
+    }
+    let mut protected = output::Protected {
+        root: root.clone(),
+        inputs: vec![
+            ("pages".to_owned(), pages.clone()),
+            ("models".to_owned(), models.clone()),
+        ],
+    };
+    if theme_dir.is_dir() {
+        protected
+            .inputs
+            .push(("theme".to_owned(), theme_dir.clone()));
+    }
+    // The output as the user would name it from where they stand.
+    let shown = match out.strip_prefix(&cwd) {
+        Ok(r) if !r.as_os_str().is_empty() => display_path(r),
+        _ => out.display().to_string(),
+    };
+    output::check_output(&out, &shown, &protected).map_err(|msg| {
+        project_error(
+            "site::unsafe-output",
+            &shown,
+            msg,
+            "choose an output directory of its own, such as `public` (the default)",
+        )
+    })?;
+    std::env::set_current_dir(&root).map_err(|e| {
+        project_error(
+            "site::cwd",
+            &root.display().to_string(),
+            format!("cannot enter the project `{}`: {e}", root.display()),
+            "check the directory's permissions",
+        )
+    })?;
+    let rel = |p: &Path| -> PathBuf {
+        match p.strip_prefix(&root) {
+            Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(r) => r.to_path_buf(),
+            Err(_) => p.to_path_buf(),
+        }
+    };
     let opts = SiteOptions {
         title: s.title.clone().unwrap_or_else(|| "Architecture".to_owned()),
         base_url: s.base_url.as_ref().map(|u| {
@@ -104,22 +244,31 @@ fn options(
                 format!("{u}/")
             }
         }),
-        pages: PathBuf::from(s.pages.clone().unwrap_or_else(|| "site".to_owned())),
-        models: PathBuf::from(s.models.clone().unwrap_or_else(|| "models".to_owned())),
-        theme: theme_dir.is_dir().then_some(theme_dir),
+        pages: rel(&pages),
+        models: rel(&models),
+        theme: theme_dir.is_dir().then(|| rel(&theme_dir)),
         tolerant,
         extra_script: None,
     };
-    let out = PathBuf::from(s.out.clone().unwrap_or_else(|| "public".to_owned()));
-    Ok((opts, out))
+    Ok(Project {
+        opts,
+        out: rel(&out),
+        shown_out: shown,
+        config: config_path,
+        root,
+    })
 }
 
 pub(crate) fn build(args: &BuildArgs) -> u8 {
-    let (opts, default_out) = match options(args.config.as_deref(), false) {
+    let Project {
+        opts,
+        out,
+        shown_out,
+        ..
+    } = match project(args.config.as_deref(), args.out.as_deref(), false) {
         Ok(x) => x,
         Err(e) => return report_errors(&[*e]),
     };
-    let out = args.out.clone().unwrap_or(default_out);
     let started = std::time::Instant::now();
     let built = match site::build(&opts) {
         Ok(s) => s,
@@ -130,72 +279,57 @@ pub(crate) fn build(args: &BuildArgs) -> u8 {
     }
     let pages = built.files.keys().filter(|k| k.ends_with(".html")).count();
     err(&format!(
-        "built {pages} pages into {} in {} ms; open {}/index.html\n",
-        display_path(&out),
+        "built {pages} pages into {shown_out} in {} ms; open {shown_out}/index.html\n",
         started.elapsed().as_millis(),
-        display_path(&out)
     ));
     0
 }
 
-/// What the watcher compares: every file's path, size and modification time.
-fn snapshot(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, SystemTime)> {
-    let mut out: Vec<(PathBuf, u64, SystemTime)> = dirs
-        .iter()
-        .flat_map(|d| {
-            if d.is_file() {
-                vec![d.clone()]
-            } else {
-                archdoc::model::files::files_under(d, true)
+fn rebuild(opts: &SiteOptions, out: &Path, cache: &mut BuildCache) -> bool {
+    match site::build_with_cache(opts, cache) {
+        Ok(s) => match site::write(&s, out) {
+            Ok(()) => {
+                for f in &s.broken_models {
+                    err(&format!(
+                        "warning: {f} does not load; its page shows the errors\n"
+                    ));
+                }
+                true
             }
-        })
-        .filter_map(|p| {
-            let meta = p.metadata().ok()?;
-            let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-            Some((p, meta.len(), modified))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-const RELOAD_SCRIPT: &str = "(function(){var v=null;function poll(){fetch('/__archdoc/version',{cache:'no-store'}).then(function(r){return r.text();}).then(function(t){if(v!==null&&t!==v){location.reload();}v=t;}).catch(function(){}).then(function(){setTimeout(poll,700);});}poll();})();";
-
-pub(crate) fn serve(args: &ServeArgs) -> u8 {
-    let (mut opts, default_out) = match options(args.config.as_deref(), true) {
-        Ok(x) => x,
-        Err(e) => return report_errors(&[*e]),
-    };
-    opts.extra_script = Some(RELOAD_SCRIPT.to_owned());
-    let out = args.out.clone().unwrap_or(default_out);
-    let rebuild = |opts: &SiteOptions| -> bool {
-        match site::build(opts).map_err(|e| e.into_iter().map(Box::new).collect::<Vec<_>>()) {
-            Ok(s) => match site::write(&s, &out) {
-                Ok(()) => {
-                    for f in &s.broken_models {
-                        err(&format!(
-                            "warning: {f} does not load; its page shows the errors\n"
-                        ));
-                    }
-                    true
-                }
-                Err(e) => {
-                    report_errors(&[*e]);
-                    false
-                }
-            },
-            Err(errors) => {
-                for e in errors {
-                    err(&report::human_error(&e, style()));
-                }
+            Err(e) => {
+                report_errors(&[*e]);
                 false
             }
+        },
+        Err(errors) => {
+            report_errors(&errors);
+            false
         }
+    }
+}
+
+pub(crate) fn serve(args: &ServeArgs) -> u8 {
+    let load = || -> Result<Project, u8> {
+        let mut p = project(args.config.as_deref(), args.out.as_deref(), true)
+            .map_err(|e| report_errors(&[*e]))?;
+        p.opts.extra_script = Some(serve::RELOAD_SCRIPT.to_owned());
+        Ok(p)
     };
-    if !rebuild(&opts) && !out.join("index.html").is_file() {
+    let mut p = match load() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut cache = BuildCache::default();
+    let started = std::time::Instant::now();
+    if !rebuild(&p.opts, &p.out, &mut cache) && !p.out.join("index.html").is_file() {
         return EXIT_TROUBLE;
     }
-    let listener = match TcpListener::bind(("127.0.0.1", args.port)) {
+    err(&format!(
+        "built {} in {} ms\n",
+        p.shown_out,
+        started.elapsed().as_millis()
+    ));
+    let listener = match std::net::TcpListener::bind(("127.0.0.1", args.port)) {
         Ok(l) => l,
         Err(e) => {
             err(&format!(
@@ -205,139 +339,76 @@ pub(crate) fn serve(args: &ServeArgs) -> u8 {
             return EXIT_TROUBLE;
         }
     };
-    let version = Arc::new(AtomicU64::new(1));
-    {
-        let version = Arc::clone(&version);
-        let out = out.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let version = Arc::clone(&version);
-                let out = out.clone();
-                std::thread::spawn(move || respond(stream, &out, &version));
-            }
-        });
-    }
-    err(&format!(
-        "serving {} on http://127.0.0.1:{}/ (watching models, pages and theme; Ctrl-C stops)\n",
-        display_path(&out),
-        args.port
-    ));
-    let mut watched = vec![
-        opts.models.clone(),
-        opts.pages.clone(),
-        PathBuf::from("themes"),
-    ];
-    if let Some(c) = &args.config {
-        watched.push(c.clone());
-    } else {
-        watched.push(PathBuf::from("archdoc.yaml"));
-    }
-    let mut last = snapshot(&watched);
-    loop {
-        std::thread::sleep(Duration::from_millis(300));
-        let now = snapshot(&watched);
-        if now != last {
-            last = now;
-            if rebuild(&opts) {
-                version.fetch_add(1, Ordering::SeqCst);
-                err("rebuilt\n");
-            }
+    let (version_tx, version_rx) = tokio::sync::watch::channel(1u64);
+    let served = p.root.join(&p.out);
+    std::thread::spawn(move || {
+        if let Err(e) = serve::run_server(listener, served, version_rx) {
+            err(&format!("error: the server stopped: {e}\n"));
+            std::process::exit(i32::from(EXIT_TROUBLE));
         }
-    }
-}
-
-fn respond(mut stream: TcpStream, out: &Path, version: &AtomicU64) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut line = String::new();
-    let mut reader = BufReader::new(match stream.try_clone() {
-        Ok(s) => s,
-        Err(_) => return,
     });
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    // Drain the headers.
-    let mut header = String::new();
-    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-        header.clear();
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    if path == "/__archdoc/version" {
-        let body = version.load(Ordering::SeqCst).to_string();
-        let _ = write!(
-            stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: no-store\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
+    err(&format!(
+        "serving {} on http://127.0.0.1:{}/ (watching models, pages, theme and configuration; Ctrl-C stops)\n",
+        p.shown_out, args.port
+    ));
+    // Watch until the configuration changes, then reload it (its paths may have moved) and
+    // watch again.
+    loop {
+        let out_abs = p.root.join(&p.out);
+        let out_base = out_abs
+            .file_name()
+            .map(|n| format!(".{}.archdoc-", n.to_string_lossy()))
+            .unwrap_or_default();
+        let mut watched = vec![
+            p.root.join(&p.opts.models),
+            p.root.join(&p.opts.pages),
+            p.root.join("themes"),
+        ];
+        if let Some(c) = &p.config {
+            watched.push(c.clone());
+        }
+        let mut reload_config = false;
+        let config_file = p.config.clone();
+        let theme_dir = p.root.join("themes");
+        let result = serve::watch_changes(
+            &watched,
+            &out_abs,
+            &|name: &str| !out_base.is_empty() && name.starts_with(&out_base),
+            |paths| {
+                let config_changed = paths.iter().any(|c| Some(c) == config_file.as_ref());
+                if config_changed {
+                    reload_config = true;
+                    return false;
+                }
+                if paths.iter().any(|c| c.starts_with(&theme_dir)) {
+                    cache.clear();
+                }
+                let t = std::time::Instant::now();
+                if rebuild(&p.opts, &p.out, &mut cache) {
+                    version_tx.send_modify(|v| *v += 1);
+                    err(&format!("rebuilt in {} ms\n", t.elapsed().as_millis()));
+                }
+                true
+            },
         );
-        return;
-    }
-    let decoded = percent_decode(path);
-    let mut file = out.to_path_buf();
-    for seg in decoded.split('/') {
-        if seg.is_empty() || seg == "." {
-            continue;
+        if let Err(e) = result {
+            err(&format!("error: {e}\n"));
+            return EXIT_TROUBLE;
         }
-        if seg == ".." || seg.contains('\\') {
-            let _ = stream.write_all(
-                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
-            return;
-        }
-        file.push(seg);
-    }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    match std::fs::read(&file) {
-        Ok(bytes) => {
-            let kind = match file.extension().and_then(|e| e.to_str()) {
-                Some("html") => "text/html; charset=utf-8",
-                Some("css") => "text/css; charset=utf-8",
-                Some("js") => "text/javascript; charset=utf-8",
-                Some("svg") => "image/svg+xml",
-                Some("png") => "image/png",
-                Some("json") => "application/json",
-                _ => "text/plain; charset=utf-8",
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nCache-Control: no-store\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                bytes.len()
-            );
-            let _ = stream.write_all(&bytes);
-        }
-        Err(_) => {
-            let body = b"not found";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(body);
+        if reload_config {
+            match load() {
+                Ok(next) => {
+                    p = next;
+                    cache.clear();
+                    if rebuild(&p.opts, &p.out, &mut cache) {
+                        version_tx.send_modify(|v| *v += 1);
+                        err("configuration reloaded; rebuilt\n");
+                    }
+                }
+                Err(_) => err("the configuration has errors; keeping the last good site\n"),
+            }
         }
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 const INIT_CONFIG: &str = "# archdoc configuration: see `archdoc rule --list` for the rules.\nsite:\n  title: My architecture\n# rules:\n#   missing-monitoring: warning\n";

@@ -60,3 +60,94 @@ pub fn files_under(dir: &Path, skip_hidden: bool) -> Vec<PathBuf> {
     walk(dir, skip_hidden, &mut out, 0);
     out
 }
+
+/// Why [`read_bounded`] gave up.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    Io(std::io::Error),
+    /// More than the limit was read (the file may still be growing, or be endless like
+    /// `/dev/zero`): reading stopped at `limit + 1` bytes.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::TooLarge { limit } => {
+                write!(
+                    f,
+                    "it is larger than the {} a file may be",
+                    human_bytes(*limit)
+                )
+            }
+        }
+    }
+}
+
+/// `n` bytes as a person would say it (`48 MiB`, `512 KiB`, `100 bytes`).
+#[must_use]
+pub fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Reads a file, counting the bytes actually read rather than trusting its metadata: a
+/// character device, a FIFO or a file that grows while it is read stops at `limit + 1` bytes.
+///
+/// # Errors
+/// The file cannot be read, is a directory, or holds more than `limit` bytes.
+pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(ReadError::Io(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory",
+        )));
+    }
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`] as UTF-8 text; a leading byte-order mark is dropped.
+///
+/// # Errors
+/// As [`read_bounded`], and text that is not UTF-8.
+pub fn read_bounded_text(path: &Path, limit: usize) -> Result<String, ReadError> {
+    let bytes = read_bounded(path, limit)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        ReadError::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is not valid UTF-8 (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        ))
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
+}
+
+/// The largest configuration or baseline file read.
+pub const MAX_SETTINGS_BYTES: usize = 16 * 1024 * 1024;
+/// The largest page or theme file read.
+pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;

@@ -73,16 +73,24 @@ pub fn load_file(path: &Path, display: &str, limits: &Limits) -> Result<Model, V
             .with_help("pass the YAML file itself, or the directory to check every model in it"),
         ]);
     }
-    if usize::try_from(meta.len()).unwrap_or(usize::MAX) > limits.max_file_bytes {
-        return Err(vec![too_large(display, meta.len(), limits)]);
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![ModelError::file(
-            "model::io",
-            display,
-            format!("cannot read `{display}`: {e}"),
-        )]
-    })?;
+    // The size is counted as it is read: metadata says 0 for `/dev/zero` or a pipe.
+    let bytes = match super::files::read_bounded(path, limits.max_file_bytes) {
+        Ok(b) => b,
+        Err(super::files::ReadError::TooLarge { .. }) => {
+            return Err(vec![too_large(
+                display,
+                meta.len().max(limits.max_file_bytes as u64 + 1),
+                limits,
+            )]);
+        }
+        Err(super::files::ReadError::Io(e)) => {
+            return Err(vec![ModelError::file(
+                "model::io",
+                display,
+                format!("cannot read `{display}`: {e}"),
+            )]);
+        }
+    };
     load_bytes(&bytes, display, limits)
 }
 

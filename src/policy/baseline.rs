@@ -107,16 +107,18 @@ impl Baseline {
     /// # Errors
     /// The file cannot be read or is not a baseline.
     pub fn load(path: &Path, display: &str) -> Result<Self, Box<ModelError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Box::new(
-                ModelError::file(
-                    "baseline::io",
-                    display,
-                    format!("cannot read the baseline `{display}`: {e}"),
+        let text =
+            crate::model::files::read_bounded_text(path, crate::model::files::MAX_SETTINGS_BYTES)
+                .map_err(|e| {
+                Box::new(
+                    ModelError::file(
+                        "baseline::io",
+                        display,
+                        format!("cannot read the baseline `{display}`: {e}"),
+                    )
+                    .with_help("write one with `archdoc baseline create`"),
                 )
-                .with_help("write one with `archdoc baseline create`"),
-            )
-        })?;
+            })?;
         Self::parse(&text, display)
     }
 
@@ -125,6 +127,8 @@ impl Baseline {
     /// # Errors
     /// Not a baseline written by `archdoc baseline create`.
     pub fn parse(text: &str, display: &str) -> Result<Self, Box<ModelError>> {
+        // Editors on Windows save JSON with a byte-order mark; it is not part of the document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let source: Arc<str> = Arc::from(text);
         let doc: BaselineFile = serde_json::from_str(text).map_err(|e| {
             let offset =

@@ -28,6 +28,7 @@ use serde_saphyr::Spanned;
 
 use super::glob::glob_match;
 use crate::lint::{Finding, RuleMeta, Severity, registry};
+use crate::model::files::{MAX_SETTINGS_BYTES, read_bounded_text};
 use crate::model::suggest::did_you_mean;
 use crate::model::{ModelError, Span};
 
@@ -120,7 +121,7 @@ impl Config {
     /// # Errors
     /// The file cannot be read, is not valid YAML, has an unknown key or names an unknown rule.
     pub fn load(path: &Path, display: &str) -> Result<Config, Box<ModelError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = read_bounded_text(path, MAX_SETTINGS_BYTES).map_err(|e| {
             Box::new(ModelError::file(
                 "config::io",
                 display,

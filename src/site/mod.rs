@@ -5,10 +5,14 @@
 //! failed build never leaves half a site, and two builds of the same input are byte-identical.
 
 pub mod markdown;
+pub mod output;
 pub mod theme;
 
-use std::collections::BTreeMap;
+pub use output::write;
+
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use minijinja::Value;
 use serde::Serialize;
@@ -56,12 +60,45 @@ pub struct Site {
     pub broken_models: Vec<String>,
 }
 
+/// A model loaded and checked, or why it did not load.
+type Loaded = Result<(Model, ModelReport), Vec<ModelError>>;
+
 /// One model as the site shows it.
 struct SiteModel {
     file: String,
     stem: String,
     url: String,
-    loaded: Result<(Model, ModelReport), Vec<ModelError>>,
+    loaded: Arc<Loaded>,
+    /// What the model's page depends on besides the page context (for [`BuildCache`]).
+    key: [u8; 32],
+}
+
+/// What `archdoc serve` keeps between builds so that an edit to one model re-checks and
+/// re-renders that model's page only: each model's check, by the hash of its bytes and its
+/// configuration, and each model page, by that and the hash of its page context. The theme
+/// is not part of the key: clear the cache when it changes.
+#[derive(Default)]
+pub struct BuildCache {
+    models: HashMap<String, ([u8; 32], Arc<Loaded>)>,
+    pages: HashMap<String, ([u8; 32], String)>,
+}
+
+impl BuildCache {
+    /// Forgets everything (after the theme or the configuration changed).
+    pub fn clear(&mut self) {
+        self.models.clear();
+        self.pages.clear();
+    }
+}
+
+fn digest(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().into()
 }
 
 #[derive(Serialize, Clone)]
@@ -139,6 +176,18 @@ fn script_json<T: Serialize>(v: &T) -> String {
 /// a theme error: each with its file and line.
 #[allow(clippy::too_many_lines)]
 pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
+    build_with_cache(opts, &mut BuildCache::default())
+}
+
+/// [`build`], reusing what `cache` holds from an earlier build of the same project.
+///
+/// # Errors
+/// As [`build`].
+#[allow(clippy::too_many_lines)]
+pub fn build_with_cache(
+    opts: &SiteOptions,
+    cache: &mut BuildCache,
+) -> Result<Site, Vec<ModelError>> {
     let theme = Theme::load(opts.theme.as_deref()).map_err(|e| vec![*e])?;
     let mut errors: Vec<ModelError> = Vec::new();
     let mut site = Site::default();
@@ -166,11 +215,35 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
             n += 1;
         }
         let config = configs.for_model(&f).map_err(|e| vec![*e])?;
-        let loaded = load_file(&f, &file, &Limits::default()).map(|m| {
-            let r = ModelReport::check_with(&m, LintOptions::default(), &config);
-            (m, r)
-        });
-        if let Err(es) = &loaded {
+        let limits = Limits::default();
+        let (key, loaded) = match crate::model::files::read_bounded(&f, limits.max_file_bytes) {
+            Ok(bytes) => {
+                let key = digest(&[&bytes, format!("{config:?}").as_bytes()]);
+                match cache.models.get(&file) {
+                    Some((k, l)) if *k == key => (key, Arc::clone(l)),
+                    _ => {
+                        let loaded = crate::model::load_bytes(&bytes, &file, &limits).map(|m| {
+                            let r = ModelReport::check_with(&m, LintOptions::default(), &config);
+                            (m, r)
+                        });
+                        let loaded = Arc::new(loaded);
+                        cache
+                            .models
+                            .insert(file.clone(), (key, Arc::clone(&loaded)));
+                        (key, loaded)
+                    }
+                }
+            }
+            // Read again by the loader, which says why in its own words.
+            Err(_) => (
+                [0; 32],
+                Arc::new(load_file(&f, &file, &limits).map(|m| {
+                    let r = ModelReport::check_with(&m, LintOptions::default(), &config);
+                    (m, r)
+                })),
+            ),
+        };
+        if let Err(es) = &*loaded {
             if opts.tolerant {
                 site.broken_models.push(file.clone());
             } else {
@@ -182,6 +255,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
             stem: stem_path.to_string_lossy().replace('\\', "/"),
             url,
             loaded,
+            key,
         });
     }
     if !errors.is_empty() {
@@ -202,23 +276,34 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
         let rel = f.strip_prefix(&opts.pages).unwrap_or(f);
         let is_md = f.extension().is_some_and(|e| e == "md");
         if !is_md {
-            if let Ok(bytes) = std::fs::read(f) {
-                site.files.insert(safe_path(rel), bytes);
+            match crate::model::files::read_bounded(f, crate::model::files::MAX_PAGE_BYTES) {
+                Ok(bytes) => {
+                    site.files.insert(safe_path(rel), bytes);
+                }
+                Err(e) => {
+                    let file = display_path(f);
+                    errors.push(ModelError::file(
+                        "site::io",
+                        &file,
+                        format!("cannot copy `{file}` into the site: {e}"),
+                    ));
+                }
             }
             continue;
         }
         let file = display_path(f);
-        let text = match std::fs::read_to_string(f) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(ModelError::file(
-                    "site::io",
-                    &file,
-                    format!("cannot read `{file}`: {e}"),
-                ));
-                continue;
-            }
-        };
+        let text =
+            match crate::model::files::read_bounded_text(f, crate::model::files::MAX_PAGE_BYTES) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(ModelError::file(
+                        "site::io",
+                        &file,
+                        format!("cannot read `{file}`: {e}"),
+                    ));
+                    continue;
+                }
+            };
         let stem = rel.with_extension("");
         let stem_str = stem.to_string_lossy().replace('\\', "/");
         let url = if stem_str == "index" || stem_str == "README" {
@@ -283,7 +368,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
     let model_items: Vec<NavItem> = models
         .iter()
         .map(|m| {
-            let (title, badge, class) = match &m.loaded {
+            let (title, badge, class) = match &*m.loaded {
                 Ok((model, r)) => {
                     let s = crate::report::Summary::of(std::slice::from_ref(r));
                     let (badge, class) = if s.error > 0 {
@@ -387,7 +472,7 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
     }
     let index_models: Vec<IndexModel> = models
         .iter()
-        .map(|m| match &m.loaded {
+        .map(|m| match &*m.loaded {
             Ok((model, r)) => {
                 let s = crate::report::Summary::of(std::slice::from_ref(r));
                 let mut spofs: Vec<String> = r
@@ -478,7 +563,21 @@ pub fn build(opts: &SiteOptions) -> Result<Site, Vec<ModelError>> {
 
     // Models.
     for m in &models {
-        let html = model_page_html(&theme, m, common(&m.url, &page_name(m)));
+        let ctx = common(&m.url, &page_name(m));
+        let page_key = digest(&[
+            &m.key,
+            serde_json::to_string(&ctx).unwrap_or_default().as_bytes(),
+        ]);
+        let html = match cache.pages.get(&m.url) {
+            Some((k, html)) if *k == page_key && m.key != [0; 32] => Ok(html.clone()),
+            _ => {
+                let html = model_page_html(&theme, m, ctx);
+                if let Ok(h) = &html {
+                    cache.pages.insert(m.url.clone(), (page_key, h.clone()));
+                }
+                html
+            }
+        };
         put(&mut site, &m.url, html, &mut errors);
         search.push(SearchEntry {
             t: page_name(m),
@@ -571,7 +670,8 @@ pub fn model_page(model: &Model, report: &ModelReport) -> Result<String, Box<Mod
         file: model.file.clone(),
         stem: "model".to_owned(),
         url: "models/model.html".to_owned(),
-        loaded: Ok((model.clone(), report.clone())),
+        loaded: Arc::new(Ok((model.clone(), report.clone()))),
+        key: [0; 32],
     };
     let mut ctx = BTreeMap::new();
     ctx.insert("site_title", Value::from("archdoc"));
@@ -589,7 +689,7 @@ fn ser<T: Serialize>(v: T) -> Value {
 }
 
 fn page_name(m: &SiteModel) -> String {
-    match &m.loaded {
+    match &*m.loaded {
         Ok((model, _)) => model.name.clone(),
         Err(_) => m.file.clone(),
     }
@@ -615,7 +715,7 @@ fn embed(d: &markdown::Directive, models: &[SiteModel], root: &str) -> Result<St
             names.join(", ")
         ));
     };
-    let Ok((model, report)) = &m.loaded else {
+    let Ok((model, report)) = &*m.loaded else {
         return Ok(format!(
             "<p class=\"sev-error\">The model <code>{}</code> does not load.</p>",
             xml(&m.file)
@@ -701,7 +801,7 @@ fn model_page_html(
         warnings: usize,
         suppressed: usize,
     }
-    match &m.loaded {
+    match &*m.loaded {
         Err(es) => {
             ctx.insert(
                 "model",
@@ -947,60 +1047,4 @@ fn model_page_html(
             theme.render("model.html", &ser(&ctx))
         }
     }
-}
-
-/// Writes a built site to `out`: into a temporary directory next to it, then swapped in.
-/// An existing `out` is replaced only when archdoc built it (it holds [`MARKER`]) or it is
-/// empty.
-///
-/// # Errors
-/// `out` exists and was not built by archdoc, or a file cannot be written.
-pub fn write(site: &Site, out: &Path) -> Result<(), Box<ModelError>> {
-    let name = display_path(out);
-    let fail = |msg: String| Box::new(ModelError::file("site::write", &name, msg));
-    if out.exists() {
-        let ours = out.join(MARKER).is_file();
-        let empty = std::fs::read_dir(out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !out.is_dir() || !(ours || empty) {
-            return Err(Box::new(
-                ModelError::file(
-                    "site::not-ours",
-                    &name,
-                    format!("refusing to replace `{name}`: archdoc did not build it (there is no `{MARKER}` in it)"),
-                )
-                .with_help("choose another `--out`, or remove the directory yourself"),
-            ));
-        }
-    }
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| fail(format!("cannot create `{}`: {e}", display_path(parent))))?;
-    let base = out
-        .file_name()
-        .map_or("site".to_owned(), |n| n.to_string_lossy().into_owned());
-    let tmp = parent.join(format!(".{base}.archdoc-tmp"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)
-            .map_err(|e| fail(format!("cannot clear `{}`: {e}", display_path(&tmp))))?;
-    }
-    for (rel, bytes) in &site.files {
-        let path = tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| fail(format!("cannot create `{}`: {e}", display_path(dir))))?;
-        }
-        std::fs::write(&path, bytes)
-            .map_err(|e| fail(format!("cannot write `{}`: {e}", display_path(&path))))?;
-    }
-    if out.exists() {
-        std::fs::remove_dir_all(out).map_err(|e| fail(format!("cannot replace `{name}`: {e}")))?;
-    }
-    std::fs::rename(&tmp, out)
-        .map_err(|e| fail(format!("cannot move the new site into `{name}`: {e}")))?;
-    Ok(())
 }

@@ -72,13 +72,14 @@ impl Theme {
             }
             let (text, origin) = match &path {
                 Some(p) => (
-                    std::fs::read_to_string(p).map_err(|e| {
-                        Box::new(ModelError::file(
-                            "theme::io",
-                            &p.to_string_lossy(),
-                            format!("cannot read the theme file: {e}"),
-                        ))
-                    })?,
+                    crate::model::files::read_bounded_text(p, crate::model::files::MAX_PAGE_BYTES)
+                        .map_err(|e| {
+                            Box::new(ModelError::file(
+                                "theme::io",
+                                &p.to_string_lossy(),
+                                format!("cannot read the theme file: {e}"),
+                            ))
+                        })?,
                     p.to_string_lossy().replace('\\', "/"),
                 ),
                 None => (builtin.to_owned(), format!("(built-in theme) {name}")),
