@@ -189,6 +189,53 @@ pub(crate) fn check_files(
     Ok(checked)
 }
 
+/// A report written over a model, the configuration or the baseline would destroy the input
+/// it reports on; two reports into one file would lose one. Both are refused before anything
+/// is read or written.
+fn outputs_are_not_inputs(
+    formats: &[(Format, Option<PathBuf>)],
+    files: &[PathBuf],
+    args: &CheckArgs,
+) -> Result<(), Box<ModelError>> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let resolve = |p: &Path| archdoc::site::output::resolve(&cwd, p);
+    let mut inputs: Vec<PathBuf> = files.iter().map(|f| resolve(f)).collect();
+    inputs.extend(args.config.iter().map(|p| resolve(p)));
+    inputs.extend(args.baseline.iter().map(|p| resolve(p)));
+    inputs.extend(
+        files
+            .iter()
+            .filter_map(|f| archdoc::policy::Config::discover(f))
+            .map(|p| resolve(&p)),
+    );
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (_, file) in formats {
+        let Some(file) = file else { continue };
+        let target = resolve(file);
+        let shown = display_path(file);
+        if inputs.contains(&target) {
+            return Err(Box::new(ModelError::file(
+                "check::output-is-input",
+                &shown,
+                format!("`{shown}` is an input of this check; writing the report there would overwrite it"),
+            )
+            .with_help("write the report to another file, e.g. `--format json=report.json`")));
+        }
+        if written.contains(&target) {
+            return Err(Box::new(
+                ModelError::file(
+                    "check::output-twice",
+                    &shown,
+                    format!("two reports would be written to `{shown}`"),
+                )
+                .with_help("give each `--format FORMAT=FILE` its own file"),
+            ));
+        }
+        written.push(target);
+    }
+    Ok(())
+}
+
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let out_style = HumanStyle {
         color: use_color(&std::io::stdout()),
@@ -224,6 +271,9 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };
+    if let Err(e) = outputs_are_not_inputs(&formats, &files, args) {
+        return fail(&e);
+    }
     let config = match explicit_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(&e),

@@ -34,6 +34,12 @@ pub(crate) fn root_and_merge_base(
     git_ref: &str,
     flag: &str,
 ) -> Result<(PathBuf, String), Box<ModelError>> {
+    if git_ref.starts_with('-') || git_ref.is_empty() || git_ref.contains('\0') {
+        return Err(trouble(
+            format!("`{flag}={git_ref}` is not a git ref: a ref cannot begin with `-` or be empty"),
+            "name a branch, tag or commit, e.g. `origin/main`",
+        ));
+    }
     let here = std::env::current_dir()
         .map_err(|e| trouble(e.to_string(), "run archdoc in the repository"))?;
     let root = git(&["rev-parse", "--show-toplevel"], &here).map_err(|e| {
@@ -43,7 +49,7 @@ pub(crate) fn root_and_merge_base(
         )
     })?;
     let root = PathBuf::from(String::from_utf8_lossy(&root).trim());
-    let base = match git(&["merge-base", git_ref, "HEAD"], &root) {
+    let base = match git(&["merge-base", "--end-of-options", git_ref, "HEAD"], &root) {
         Ok(b) => String::from_utf8_lossy(&b).trim().to_owned(),
         Err(e) => {
             let shallow = git(&["rev-parse", "--is-shallow-repository"], &root)
@@ -84,14 +90,18 @@ pub(crate) fn show(root: &Path, base: &str, rel: &str) -> Option<String> {
 
 /// The files under `rel_dir` at commit `base` (paths relative to the root).
 pub(crate) fn files_at(root: &Path, base: &str, rel_dir: &str) -> Vec<String> {
-    git(&["ls-tree", "-r", "--name-only", base, "--", rel_dir], root)
-        .map(|b| {
-            String::from_utf8_lossy(&b)
-                .lines()
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    // `-z`: names exactly as stored, not C-quoted (a quoted name would never match).
+    git(
+        &["ls-tree", "-r", "-z", "--name-only", base, "--", rel_dir],
+        root,
+    )
+    .map(|b| {
+        b.split(|&c| c == 0)
+            .filter(|n| !n.is_empty())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// A baseline of the findings the models had at the merge-base of `git_ref` and `HEAD`.

@@ -76,9 +76,12 @@ pub(crate) fn run() -> u8 {
     }
 }
 
-/// Writes to stdout, ignoring a closed pipe (`archdoc check | head` must not panic).
+/// Writes to stdout, ignoring a closed pipe (`archdoc check | head` must not panic). Control
+/// characters from model strings are shown, never acted on (only archdoc's own colours pass,
+/// and only when colouring).
 pub(crate) fn out(text: &str) {
     use std::io::Write;
+    let text = archdoc::escape::terminal(text, use_color(&std::io::stdout()));
     let mut o = std::io::stdout().lock();
     let _ = o.write_all(text.as_bytes());
     let _ = o.flush();
@@ -87,6 +90,7 @@ pub(crate) fn out(text: &str) {
 /// Writes to stderr, ignoring a closed pipe.
 pub(crate) fn err(text: &str) {
     use std::io::Write;
+    let text = archdoc::escape::terminal(text, use_color(&std::io::stderr()));
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 

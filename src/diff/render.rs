@@ -258,13 +258,13 @@ pub fn json(diff: &Diff) -> String {
     s
 }
 
-use crate::escape::markdown_cell as cell;
+use crate::escape::{markdown_cell as cell, markdown_code as code};
 
 fn element_cell(id: &str) -> String {
     if id.is_empty() {
         "(the model)".to_owned()
     } else {
-        format!("`{}`", cell(id))
+        code(id)
     }
 }
 
@@ -342,11 +342,11 @@ pub fn markdown(diff: &Diff) -> String {
             .unwrap_or("");
         let title = match m.status() {
             "compared" => format!(
-                "`{}` → `{}`",
-                cell(m.old_file.as_deref().unwrap_or("")),
-                cell(file)
+                "{} → {}",
+                code(m.old_file.as_deref().unwrap_or("")),
+                code(file)
             ),
-            status => format!("`{}` ({status})", cell(file)),
+            status => format!("{} ({status})", code(file)),
         };
         if !b.push(&format!("#### {title}: {}\n\n", cell(&m.name))) {
             break;
@@ -374,15 +374,15 @@ pub fn markdown(diff: &Diff) -> String {
             b.push("**Redundancy and availability**\n\n");
             for r in &m.redundancy {
                 b.push(&format!(
-                    "- journey `{}`: {}\n",
-                    cell(&r.journey),
+                    "- journey {}: {}\n",
+                    code(&r.journey),
                     cell(&redundancy_text(r))
                 ));
             }
             for (j, before, after) in &m.availability {
                 b.push(&format!(
-                    "- journey `{}`: availability {} → {}\n",
-                    cell(j),
+                    "- journey {}: availability {} → {}\n",
+                    code(j),
                     crate::analysis::availability::percent(*before),
                     crate::analysis::availability::percent(*after)
                 ));

@@ -255,7 +255,7 @@ pub fn junit(reports: &[ModelReport]) -> String {
     )
 }
 
-use crate::escape::markdown_cell as md_cell;
+use crate::escape::{markdown_cell as md_cell, markdown_code as md_code};
 
 /// A Markdown summary fit for a pull-request comment or a job summary.
 #[must_use]
@@ -289,8 +289,8 @@ pub fn markdown(reports: &[ModelReport], cmp: &Comparison) -> String {
             single_points
                 .iter()
                 .map(|f| format!(
-                    "`{}` ({})",
-                    md_cell(&f.element),
+                    "{} ({})",
+                    md_code(&f.element),
                     md_cell(&f.journeys.join(", "))
                 ))
                 .collect::<Vec<_>>()
@@ -301,11 +301,10 @@ pub fn markdown(reports: &[ModelReport], cmp: &Comparison) -> String {
         out.push_str("| severity | rule | where | finding |\n| --- | --- | --- | --- |\n");
         for f in reports.iter().flat_map(|r| &r.findings) {
             out.push_str(&format!(
-                "| {} | `{}` | `{}:{}` | {} |\n",
+                "| {} | `{}` | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                md_cell(&f.file),
-                f.line,
+                md_code(&format!("{}:{}", f.file, f.line)),
                 md_cell(&f.message)
             ));
         }
@@ -326,10 +325,10 @@ pub fn markdown(reports: &[ModelReport], cmp: &Comparison) -> String {
     }
     for e in &cmp.resolved {
         out.push_str(&format!(
-            "- resolved: `{}` on `{}` in `{}`\n",
+            "- resolved: `{}` on {} in {}\n",
             e.rule,
-            md_cell(&e.element),
-            md_cell(&e.file)
+            md_code(&e.element),
+            md_code(&e.file)
         ));
     }
     out

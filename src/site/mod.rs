@@ -192,6 +192,43 @@ pub fn build_with_cache(
     let mut errors: Vec<ModelError> = Vec::new();
     let mut site = Site::default();
 
+    // Every output path and what wrote it: two sources for one path are an error naming both
+    // (compared case-blind, as macOS and Windows file systems are).
+    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
+    for builtin in [
+        "rules/index.html",
+        "search-index.js",
+        "assets/style.css",
+        "assets/archdoc.js",
+    ] {
+        claimed.insert(builtin.to_owned(), "archdoc's own pages".to_owned());
+    }
+    for rule in registry::ALL {
+        claimed.insert(
+            format!("rules/{}.html", rule.meta().id).to_lowercase(),
+            "archdoc's rule pages".to_owned(),
+        );
+    }
+    let mut claim = |url: &str, source: &str, errors: &mut Vec<ModelError>| -> bool {
+        match claimed.get(&url.to_lowercase()) {
+            Some(first) => {
+                errors.push(
+                    ModelError::file(
+                        "site::collision",
+                        source,
+                        format!("`{source}` and {first} would both be written to `{url}`"),
+                    )
+                    .with_help("rename one of them; page file names become URLs with spaces and unsafe characters replaced by `-`"),
+                );
+                false
+            }
+            None => {
+                claimed.insert(url.to_lowercase(), format!("`{source}`"));
+                true
+            }
+        }
+    };
+
     // Models.
     let model_files = files_under(&opts.models, true);
     let mut models: Vec<SiteModel> = Vec::new();
@@ -214,6 +251,7 @@ pub fn build_with_cache(
             url = format!("models/{stem}-{n}.html");
             n += 1;
         }
+        claim(&url, &file, &mut errors);
         let config = configs.for_model(&f).map_err(|e| vec![*e])?;
         let limits = Limits::default();
         let (key, loaded) = match crate::model::files::read_bounded(&f, limits.max_file_bytes) {
@@ -276,6 +314,9 @@ pub fn build_with_cache(
         let rel = f.strip_prefix(&opts.pages).unwrap_or(f);
         let is_md = f.extension().is_some_and(|e| e == "md");
         if !is_md {
+            if !claim(&safe_path(rel), &display_path(f), &mut errors) {
+                continue;
+            }
             match crate::model::files::read_bounded(f, crate::model::files::MAX_PAGE_BYTES) {
                 Ok(bytes) => {
                     site.files.insert(safe_path(rel), bytes);
@@ -311,6 +352,9 @@ pub fn build_with_cache(
         } else {
             format!("{}.html", safe_path(&stem))
         };
+        if !claim(&url, &file, &mut errors) {
+            continue;
+        }
         let root = root_of(&url);
         let mut directive = |d: &markdown::Directive| embed(d, &models, &root);
         let rendered = match markdown::render(&text, &mut directive) {

@@ -1,0 +1,184 @@
+//! Regression tests for "never lose a user's files, never fall over" (issue 13): each test
+//! reproduces one of the reported attacks or accidents and asserts it no longer works.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{all, archdoc_in};
+
+fn project(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("safety-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::create_dir_all(d.join("site")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    d
+}
+
+const HOSTILE: &str = "name: \"evil \\e]0;pwned\\a \\e[2J\"\ndescription: \"x\"\nhosts: {h: {}}\ncomponents:\n  user: {kind: client}\n  web: {kind: web_server, host: h, label: \"\\e[31mred\\e[0m ![img](http://e.test/i.png) @everyone [l](http://e.test)\"}\nlinks: [{from: user, to: web}]\n";
+
+#[test]
+fn model_strings_reach_the_terminal_shown_not_interpreted() {
+    let d = project("terminal");
+    std::fs::write(d.join("evil.yaml"), HOSTILE).unwrap();
+    for format in ["human", "concise", "github", "markdown", "json"] {
+        let o = archdoc_in(&d, &["check", "evil.yaml", "--format", format]);
+        let text = all(&o);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: raw escape sequence reached the terminal: {text:?}"
+        );
+    }
+    // The diff, human and Markdown.
+    std::fs::write(
+        d.join("evil2.yaml"),
+        HOSTILE.replace("web_server", "app_server"),
+    )
+    .unwrap();
+    for format in ["human", "markdown"] {
+        let o = archdoc_in(&d, &["diff", "evil.yaml", "evil2.yaml", "--format", format]);
+        let text = all(&o);
+        assert!(!text.contains('\u{1b}'), "diff {format}: {text:?}");
+    }
+}
+
+#[test]
+fn markdown_reports_neutralise_links_images_and_mentions() {
+    let d = project("markdown");
+    let src = HOSTILE.replace("\\e", "");
+    std::fs::write(d.join("a.yaml"), &src).unwrap();
+    std::fs::write(d.join("b.yaml"), src.replace("web_server", "app_server")).unwrap();
+    let o = archdoc_in(&d, &["diff", "a.yaml", "b.yaml", "--format", "markdown"]);
+    let md = String::from_utf8_lossy(&o.stdout).into_owned();
+    // Outside the Mermaid block (whose labels use entity codes), nothing is active.
+    let prose = md.split("```mermaid").next().unwrap_or_default();
+    assert!(!prose.contains("![img]("), "{prose}");
+    assert!(!prose.contains("[l](http"), "{prose}");
+    assert!(!prose.contains("@everyone"), "{prose}");
+}
+
+#[test]
+fn a_report_never_overwrites_the_model_it_checks() {
+    let d = project("json-over-input");
+    let before = std::fs::read(d.join("models/foobar.yaml")).unwrap();
+    let o = archdoc_in(
+        &d,
+        &[
+            "check",
+            "models/foobar.yaml",
+            "--format",
+            "json=models/foobar.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert!(all(&o).contains("input"), "{}", all(&o));
+    assert_eq!(std::fs::read(d.join("models/foobar.yaml")).unwrap(), before);
+    // Two reports into one file are refused too.
+    let o = archdoc_in(
+        &d,
+        &[
+            "check",
+            "models",
+            "--format",
+            "json=r.out",
+            "--format",
+            "sarif=r.out",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+}
+
+#[test]
+fn colliding_output_paths_name_both_sources() {
+    for (a, b) in [
+        ("a b.md", "a-b.md"),
+        ("index.md", "README.md"),
+        ("models/foobar.md", ""),
+    ] {
+        let d = project("collide");
+        for name in [a, b].into_iter().filter(|n| !n.is_empty()) {
+            let p = d.join("site").join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "# page\n").unwrap();
+        }
+        let o = archdoc_in(&d, &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(2), "{a} / {b}: {}", all(&o));
+        let text = all(&o);
+        assert!(text.contains("site::collision"), "{text}");
+        let other = if b.is_empty() {
+            "models/foobar.yaml"
+        } else {
+            b
+        };
+        assert!(text.contains(a) && text.contains(other), "{text}");
+    }
+}
+
+#[test]
+fn a_baseline_with_a_bom_loads() {
+    let d = project("bom");
+    let o = archdoc_in(&d, &["baseline", "create", "models", "--output", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(std::fs::read(d.join("b.json")).unwrap());
+    std::fs::write(d.join("b.json"), bytes).unwrap();
+    let o = archdoc_in(&d, &["check", "models", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+}
+
+#[test]
+fn build_from_a_subdirectory_uses_the_project_and_outside_one_says_so() {
+    let d = project("subdir");
+    std::fs::write(d.join("archdoc.yaml"), "site:\n  out: public\n").unwrap();
+    std::fs::create_dir_all(d.join("site/deep")).unwrap();
+    let o = archdoc_in(&d.join("site/deep"), &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(d.join("public/models/foobar.html").is_file(), "{}", all(&o));
+    let empty = Path::new(env!("CARGO_TARGET_TMPDIR")).join("safety-empty");
+    let _ = std::fs::remove_dir_all(&empty);
+    std::fs::create_dir_all(empty.join(".git")).unwrap();
+    let o = archdoc_in(&empty, &["build"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert!(all(&o).contains("no archdoc project"), "{}", all(&o));
+}
+
+#[test]
+fn refs_that_look_like_options_are_refused() {
+    if !common::has_git() {
+        return;
+    }
+    let d = project("git-option");
+    common::git(&d, &["init", "-q", "-b", "main"]);
+    common::git(&d, &["add", "."]);
+    common::git(&d, &["commit", "-q", "-m", "base"]);
+    for flag in ["--new-since=--independent", "--new-since=-h"] {
+        let o = archdoc_in(&d, &["check", "models", flag]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", all(&o));
+        assert!(all(&o).contains("not a git ref"), "{}", all(&o));
+    }
+    let o = archdoc_in(&d, &["diff", "--base=--all"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+}
+
+#[test]
+fn diff_base_sees_removed_models_whose_names_git_quotes() {
+    if !common::has_git() {
+        return;
+    }
+    let d = project("git-quoted");
+    std::fs::copy(
+        d.join("models/foobar.yaml"),
+        d.join("models/caf\u{e9} \"x\".yaml"),
+    )
+    .unwrap();
+    common::git(&d, &["init", "-q", "-b", "main"]);
+    common::git(&d, &["add", "."]);
+    common::git(&d, &["commit", "-q", "-m", "base"]);
+    std::fs::remove_file(d.join("models/caf\u{e9} \"x\".yaml")).unwrap();
+    common::git(&d, &["commit", "-q", "-am", "remove"]);
+    let o = archdoc_in(&d, &["diff", "--base", "HEAD~1", "--format", "json"]);
+    let text = all(&o);
+    assert!(text.contains("removed"), "{text}");
+    assert!(text.contains("caf\u{e9}"), "{text}");
+}
