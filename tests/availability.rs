@@ -64,11 +64,12 @@ fn two_replicas_on_one_host_are_not_two_nines_better() {
 fn the_seed_and_the_seed_with_a_second_balancer() {
     let seed = std::fs::read_to_string("models/foobar.yaml").unwrap();
     let av = availabilities(&seed);
-    // Reads: the balancer and its host, in series with the two servers. Each server's web,
-    // app and files (0.999 each) need one of the two databases; exact by conditioning on the
-    // two hosts (0.995 each), which carry a server and a database each.
+    // Reads: the balancer and its host, in series with the two servers. Each server's web
+    // and app (0.999 each; its files fail with the host) need one of the two databases;
+    // exact by conditioning on the two hosts (0.995 each), which carry a server and a
+    // database each.
     let up = |h1: bool, h2: bool| -> f64 {
-        let web = |h: bool| if h { 0.999f64.powi(3) } else { 0.0 };
+        let web = |h: bool| if h { 0.999f64.powi(2) } else { 0.0 };
         let db = 1.0 - (1.0 - if h1 { 0.999 } else { 0.0 }) * (1.0 - if h2 { 0.999 } else { 0.0 });
         (1.0 - (1.0 - web(h1)) * (1.0 - web(h2))) * db
     };

@@ -103,7 +103,7 @@ fn a_second_load_balancer_resolves_its_single_point_of_failure() {
     );
     assert!(md.contains("```mermaid"), "{md}");
     assert!(
-        md.contains("- journey `all`: availability 99.39% →"),
+        md.contains("- journey `all`: availability 99.40% →"),
         "{md}"
     );
     insta::assert_snapshot!("second_balancer.md", md);

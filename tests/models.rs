@@ -54,7 +54,6 @@ fn simple_web_stack_has_one_of_everything() {
             "error single-point-of-failure server [all,read,write]",
             "error single-point-of-failure nginx [all,read,write]",
             "error single-point-of-failure app [all,read,write]",
-            "error single-point-of-failure files [all,read,write]",
             "warning database-without-replica mysql",
             "error single-point-of-failure mysql [read,write]",
             "error missing-https user",
@@ -252,7 +251,17 @@ fn the_reference_example_loads_and_covers_every_field() {
 fn misplaced_fields_are_errors_at_their_line() {
     let cases = [
         ("user: {kind: client, host: h}", "runs on no host"),
-        ("db: {kind: database, pool: [w]}", "cannot have a `pool`"),
+        ("d: {kind: dns, pool: [w]}", "cannot have a `pool`"),
+        (
+            "w2: {kind: web_server, min_healthy: 2}",
+            "has no `replicas`",
+        ),
+        ("w2: {kind: web_server, quorum: 2}", "has no `pool`"),
+        (
+            "w2: {kind: web_server, network: internal}",
+            "where a client sits",
+        ),
+        ("w2: {kind: web_server, protects: [h]}", "protects nothing"),
         ("w2: {kind: web_server, allow: [80]}", "has no `allow` list"),
         (
             "w2: {kind: web_server, algorithm: round_robin}",

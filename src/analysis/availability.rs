@@ -32,6 +32,11 @@ pub fn percent(a: f64) -> String {
     }
 }
 
+/// The availability taken for a managed service whose model gives no SLA: the common
+/// multi-zone managed database / load balancer SLA (AWS RDS Multi-AZ, Azure SQL), stated as
+/// an assumption by `unspecified-behaviour`.
+pub const MANAGED_DEFAULT: f64 = 0.9995;
+
 /// Hours in a year (365.25 days).
 pub const HOURS_PER_YEAR: f64 = 8766.0;
 
@@ -106,6 +111,7 @@ pub fn unit_availability(g: &ArchGraph<'_>, node: NodeIndex) -> f64 {
     }
     match g.graph[node] {
         Node::Host(_) => 0.995,
+        Node::Component(c) if m.components[c].managed => MANAGED_DEFAULT,
         Node::Component(_) => 0.999,
         Node::Domain(d) => match m.domains[d].kind {
             DomainKind::Zone => 0.999,
@@ -154,8 +160,9 @@ impl<'a> Propagator<'a> {
             }
             for grp in &gate.groups {
                 let slot = u32::try_from(slot_size.len()).unwrap_or(u32::MAX);
-                slot_size.push(u32::try_from(grp.alts.len()).unwrap_or(u32::MAX));
-                if grp.alts.is_empty() {
+                let tolerance = grp.tolerance();
+                slot_size.push(u32::try_from(tolerance.max(1)).unwrap_or(u32::MAX));
+                if tolerance == 0 {
                     static_down.push(id);
                 }
                 for &a in &grp.alts {
@@ -386,10 +393,25 @@ fn build_bdd(jg: &JourneyGraph, budget: usize) -> Option<(Bdd, u32, Vec<u32>)> {
                 acc = bdd.apply(acc, f[p as usize], true)?;
             }
             for grp in &gate.groups {
-                let mut any = FALSE;
-                for &a in &grp.alts {
-                    any = bdd.apply(any, f[a as usize], false)?;
-                }
+                let any = if grp.need <= 1 {
+                    let mut any = FALSE;
+                    for &a in &grp.alts {
+                        any = bdd.apply(any, f[a as usize], false)?;
+                    }
+                    any
+                } else {
+                    // At least `need` of them: dp[j] = "at least j of those seen so far".
+                    let k = grp.need;
+                    let mut dp = vec![FALSE; k + 1];
+                    dp[0] = TRUE;
+                    for &a in &grp.alts {
+                        for j in (1..=k).rev() {
+                            let both = bdd.apply(f[a as usize], dp[j - 1], true)?;
+                            dp[j] = bdd.apply(dp[j], both, false)?;
+                        }
+                    }
+                    dp[k]
+                };
                 acc = bdd.apply(acc, any, true)?;
             }
             if acc != f[g as usize] {
@@ -447,12 +469,15 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
     let avail_of = |gate: u32| -> f64 {
         match jg.gates[gate as usize].kind {
             GateKind::Graph(n) => unit_availability(g, n),
+            GateKind::Instance(c, _) => unit_availability(g, g.component(c)),
             _ => 1.0,
         }
     };
+    // An instance of a replica group stands for its group.
     let node_of = |gate: u32| -> Option<NodeIndex> {
         match jg.gates[gate as usize].kind {
             GateKind::Graph(n) => Some(n),
+            GateKind::Instance(c, _) => Some(g.component(c)),
             _ => None,
         }
     };
@@ -546,7 +571,15 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
             )
         }
     };
-    let mut limiting = limiting;
+    // Instances of one group are one line.
+    let mut merged: Vec<(NodeIndex, f64)> = Vec::with_capacity(limiting.len());
+    for (n, h) in limiting {
+        match merged.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, total)) => *total += h,
+            None => merged.push((n, h)),
+        }
+    }
+    let mut limiting = merged;
     limiting.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
 
     // Order-2 cuts among the units that are not single points of failure.
@@ -562,6 +595,8 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
             for &b in &candidates[i + 1..] {
                 if !propagator.root_up(&[a, b])
                     && let (Some(na), Some(nb)) = (node_of(a), node_of(b))
+                    && na != nb
+                    && !pairs.contains(&(na, nb))
                 {
                     pairs.push((na, nb));
                 }

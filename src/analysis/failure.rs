@@ -116,6 +116,10 @@ pub struct JourneyFailures {
     pub spofs: Vec<NodeIndex>,
     /// Whether the journey fails with nothing broken.
     pub broken: bool,
+    /// Units whose loss alone breaks the journey but that are the provider's to keep up:
+    /// managed multi-zone services and third-party services (counted at their SLA, not
+    /// single points of failure of the design), and regions (the shared fate of everything).
+    pub provider_run: Vec<NodeIndex>,
     /// Groups of components that depend on each other in a cycle (component indices, sorted).
     pub cycles: Vec<Vec<usize>>,
 }
@@ -198,19 +202,48 @@ pub fn analyse(g: &ArchGraph<'_>, jg: JourneyGraph) -> JourneyFailures {
     cycles.sort();
 
     let root = jg.root as usize;
-    let (spofs, broken) = match kill[root].as_ref() {
-        Some(Kill::Set(s)) => (
-            s.iter().map(|&u| NodeIndex::new(u as usize)).collect(),
-            false,
-        ),
+    let (units, broken): (Vec<NodeIndex>, bool) = match kill[root].as_ref() {
+        Some(Kill::Set(s)) => {
+            let mut v = Vec::with_capacity(s.len());
+            for &u in s {
+                let node = match jg.gates[u as usize].kind {
+                    GateKind::Graph(n) => n,
+                    GateKind::Instance(c, _) => g.component(c),
+                    _ => continue,
+                };
+                if !v.contains(&node) {
+                    v.push(node);
+                }
+            }
+            v.sort_unstable();
+            (v, false)
+        }
         Some(Kill::All) | None => (Vec::new(), true),
     };
+    let (provider_run, spofs): (Vec<NodeIndex>, Vec<NodeIndex>) =
+        units.into_iter().partition(|&n| is_provider_run(g, n));
     JourneyFailures {
         graph: jg,
         kill,
         spofs,
         broken,
+        provider_run,
         cycles,
+    }
+}
+
+/// Whether a unit's loss is the provider's outage rather than a flaw of the design: a
+/// managed service across several zones (or with none stated), a third-party service, or a
+/// region.
+#[must_use]
+pub fn is_provider_run(g: &ArchGraph<'_>, n: NodeIndex) -> bool {
+    match g.graph[n] {
+        Node::Component(c) => {
+            let comp = &g.model.components[c];
+            comp.kind == Kind::External || (comp.managed && comp.zones.len() != 1)
+        }
+        Node::Domain(d) => g.model.domains[d].kind == crate::model::DomainKind::Region,
+        Node::Host(_) => false,
     }
 }
 
@@ -229,16 +262,52 @@ fn evaluate(jg: &JourneyGraph, kill: &[Option<Kill>], i: usize) -> Kill {
         if matches!(acc, Kill::All) {
             break;
         }
-        let mut inter = Kill::All;
-        for &a in &group.alts {
-            inter = intersect(&inter, kill[a as usize].as_ref().unwrap_or(&empty));
-            if matches!(&inter, Kill::Set(s) if s.is_empty()) {
-                break;
+        let group_kill = if group.need <= 1 {
+            let mut inter = Kill::All;
+            for &a in &group.alts {
+                inter = intersect(&inter, kill[a as usize].as_ref().unwrap_or(&empty));
+                if matches!(&inter, Kill::Set(s) if s.is_empty()) {
+                    break;
+                }
             }
-        }
-        union(&mut acc, &inter);
+            inter
+        } else {
+            at_least(group, kill, &empty)
+        };
+        union(&mut acc, &group_kill);
     }
     acc
+}
+
+/// The kill set of a k-of-n group: the units that take down more alternatives than it can
+/// spare (`n − k + 1` of them), alternatives down by themselves counting against every unit.
+fn at_least(group: &super::journeys::Group, kill: &[Option<Kill>], empty: &Kill) -> Kill {
+    let tolerance = group.tolerance();
+    if tolerance == 0 {
+        return Kill::All;
+    }
+    let mut always = 0usize;
+    let mut counts: std::collections::BTreeMap<GateId, usize> = std::collections::BTreeMap::new();
+    for &a in &group.alts {
+        match kill[a as usize].as_ref().unwrap_or(empty) {
+            Kill::All => always += 1,
+            Kill::Set(s) => {
+                for &u in s {
+                    *counts.entry(u).or_default() += 1;
+                }
+            }
+        }
+    }
+    if always >= tolerance {
+        return Kill::All;
+    }
+    Kill::Set(
+        counts
+            .into_iter()
+            .filter(|&(_, n)| n + always >= tolerance)
+            .map(|(u, _)| u)
+            .collect(),
+    )
 }
 
 impl JourneyFailures {
@@ -249,7 +318,17 @@ impl JourneyFailures {
     /// Explains, step by step from the journey down, why the loss of `unit` breaks it.
     #[must_use]
     pub fn explain(&self, g: &ArchGraph<'_>, unit: NodeIndex) -> Vec<String> {
-        let u = GateId::try_from(unit.index()).unwrap_or(GateId::MAX);
+        let mut u = GateId::try_from(unit.index()).unwrap_or(GateId::MAX);
+        // A replica group is not a unit itself: explain through the instance that is.
+        if let Node::Component(c) = g.graph[unit]
+            && g.model.components[c].replicas.is_some()
+            && let Some(Kill::Set(root)) = self.kill_of(self.graph.root)
+            && let Some(&inst) = root.iter().find(|&&x| {
+                matches!(self.graph.gates[x as usize].kind, GateKind::Instance(ic, _) if ic == c)
+            })
+        {
+            u = inst;
+        }
         let mut steps = Vec::new();
         let mut cur = self.graph.root;
         for _ in 0..64 {
@@ -271,13 +350,23 @@ impl JourneyFailures {
             }
             let mut next = None;
             for group in &gate.groups {
-                if group.alts.is_empty()
-                    || !group
-                        .alts
-                        .iter()
-                        .all(|&a| self.kill_of(a).is_some_and(|k| k.contains(u)))
-                {
+                let hit = group
+                    .alts
+                    .iter()
+                    .filter(|&&a| self.kill_of(a).is_some_and(|k| k.contains(u)))
+                    .count();
+                if group.alts.is_empty() || hit < group.tolerance() {
                     continue;
+                }
+                if group.need > 1 {
+                    let names = self.names(g, &group.alts);
+                    steps.push(format!(
+                        "`{}` needs {} of {names}; losing `{}` leaves fewer",
+                        self.name(g, cur),
+                        group.need,
+                        self.name(g, u)
+                    ));
+                    break;
                 }
                 if group.alts.len() == 1 {
                     if let Some(step) = self.needs_step(g, cur, group.alts[0], &group.reason) {
@@ -344,6 +433,8 @@ impl JourneyFailures {
             GateKind::Graph(n) => g.id(n).to_owned(),
             GateKind::Journey => g.model.journeys[self.graph.journey].id.clone(),
             GateKind::Connection(l) => g.model.components[g.model.links[l].to].id.clone(),
+            GateKind::Instance(c, i) => format!("{}#{}", g.model.components[c].id, i + 1),
+            GateKind::Promotion(c) => g.model.components[c].id.clone(),
         }
     }
 
@@ -403,6 +494,9 @@ impl JourneyFailures {
                 let what = if *write { "writes" } else { "reads" };
                 format!("`{me}` needs `{them}` for {what}")
             }
+            Reason::Replicas(_) => format!("`{me}` runs a single instance, `{them}`"),
+            Reason::Zones(_) => format!("`{me}` runs only in `{them}`"),
+            Reason::Promotion => format!("taking over needs `{them}`"),
         })
     }
 
@@ -416,7 +510,11 @@ impl JourneyFailures {
             Reason::Resolve => format!("the name is resolved by any one of {names}"),
             Reason::Data { write: true, .. } => format!("`{me}` writes to any one of {names}"),
             Reason::Data { write: false, .. } => format!("`{me}` reads from any one of {names}"),
-            Reason::Lookup | Reason::Link(_) => format!("`{me}` needs any one of {names}"),
+            Reason::Replicas(_) => format!("`{me}` runs on any one of its instances {names}"),
+            Reason::Zones(_) => format!("`{me}` runs in any one of {names}"),
+            Reason::Lookup | Reason::Link(_) | Reason::Promotion => {
+                format!("`{me}` needs any one of {names}")
+            }
         }
     }
 }

@@ -36,6 +36,13 @@ pub enum Reason {
     Members(usize),
     /// A connection needs the DNS servers holding its records.
     Resolve,
+    /// A replica group needs `min_healthy` of its instances (the group's component index).
+    Replicas(usize),
+    /// A managed service runs while one of its zones is up (its component index).
+    Zones(usize),
+    /// A standby taken over by a failover performer (`failover_by`): the standby and the
+    /// performer.
+    Promotion,
     /// Data access to one replication cluster (the cluster's primary) for reads or writes.
     Data {
         /// The primary at the root of the cluster.
@@ -45,13 +52,34 @@ pub enum Reason {
     },
 }
 
-/// One requirement: at least one of `alts` must be up.
+/// One requirement: at least `need` of `alts` must be up (one, unless a quorum or a
+/// replica group's `min_healthy` says more).
 #[derive(Debug, Clone)]
 pub struct Group {
     /// The alternatives (empty: the requirement can never be met).
     pub alts: Vec<GateId>,
+    /// How many of them must be up (at least 1).
+    pub need: usize,
     /// What made it.
     pub reason: Reason,
+}
+
+impl Group {
+    /// A group that needs any one of `alts`.
+    #[must_use]
+    pub fn any(alts: Vec<GateId>, reason: Reason) -> Self {
+        Self {
+            alts,
+            need: 1,
+            reason,
+        }
+    }
+
+    /// How many of the alternatives must fail for the group to fail (0: it never holds).
+    #[must_use]
+    pub fn tolerance(&self) -> usize {
+        (self.alts.len() + 1).saturating_sub(self.need.max(1))
+    }
 }
 
 /// What a gate stands for.
@@ -63,6 +91,10 @@ pub enum GateKind {
     Journey,
     /// A client's connection over a link, which needs the link's target and DNS.
     Connection(usize),
+    /// One instance of a replica group (`replicas: N`): the component, and which instance.
+    Instance(usize, u32),
+    /// A standby that a failover performer promotes (the standby's component index).
+    Promotion(usize),
 }
 
 /// A gate: up iff its own event has not happened, its placement is up, and every group holds.
@@ -98,9 +130,14 @@ pub struct JourneyGraph {
 #[must_use]
 pub fn is_unit(model: &Model, c: usize) -> bool {
     let comp = &model.components[c];
+    if comp.replicas.is_some() || comp.is_rule_set() || comp.is_cluster() {
+        return false; // its instances fail, not the group; a rule set is not a box
+    }
     match comp.kind {
         Kind::Client | Kind::VirtualIp => false,
-        Kind::Dns => comp.host.is_some(),
+        Kind::Dns => comp.host.is_some() || comp.managed,
+        // The code base on a host fails with that host's disk, not on its own.
+        Kind::AppFiles => comp.host.is_none(),
         _ => true,
     }
 }
@@ -163,7 +200,11 @@ pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
             Node::Host(h) => (true, model.hosts[h].domain.map(|d| gid(g.domain(d)))),
             Node::Component(c) => (
                 is_unit(model, c),
-                model.components[c].host.map(|h| gid(g.host(h))),
+                if model.components[c].replicas.is_some() {
+                    None // the instances are placed, each on its own
+                } else {
+                    model.components[c].host.map(|h| gid(g.host(h)))
+                },
             ),
         };
         gates.push(Gate {
@@ -176,9 +217,11 @@ pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
     let root = push(&mut gates, GateKind::Journey);
     gates[root as usize].groups = entry_groups(g, journey)
         .into_iter()
-        .map(|alts| Group {
-            alts: alts.into_iter().map(|c| gid(g.component(c))).collect(),
-            reason: Reason::Entry,
+        .map(|alts| {
+            Group::any(
+                alts.into_iter().map(|c| gid(g.component(c))).collect(),
+                Reason::Entry,
+            )
         })
         .collect();
 
@@ -243,6 +286,39 @@ fn component_groups(
     let comp = &model.components[c];
     let data = model.journeys[journey].data;
     let mut groups = Vec::new();
+    // A replica group: `min_healthy` of its instances, each placed in turn.
+    if let Some(n) = comp.replicas {
+        let mut alts = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let inst = push(gates, GateKind::Instance(c, i));
+            let slot = i as usize;
+            let placed = if !comp.placement_hosts.is_empty() {
+                Some(gid(g.host(
+                    comp.placement_hosts[slot % comp.placement_hosts.len()],
+                )))
+            } else if !comp.spread.is_empty() {
+                Some(gid(g.domain(comp.spread[slot % comp.spread.len()])))
+            } else {
+                comp.host.map(|h| gid(g.host(h)))
+            };
+            let gate = &mut gates[inst as usize];
+            gate.unit = true;
+            gate.placed = placed;
+            alts.push(inst);
+        }
+        groups.push(Group {
+            alts,
+            need: comp.needed_instances() as usize,
+            reason: Reason::Replicas(c),
+        });
+    }
+    // A managed service spanning zones fails with all of them, never with one.
+    if !comp.zones.is_empty() {
+        groups.push(Group::any(
+            comp.zones.iter().map(|&d| gid(g.domain(d))).collect(),
+            Reason::Zones(c),
+        ));
+    }
     let links: Vec<usize> = g
         .links_from(c)
         .into_iter()
@@ -263,13 +339,14 @@ fn component_groups(
     if !pool.is_empty() {
         let standby_never_promoted =
             comp.mode == Mode::ActivePassive && comp.health_checks == Some(false);
-        let alts = if standby_never_promoted {
-            vec![pool[0]]
+        let (alts, need) = if standby_never_promoted {
+            (vec![pool[0]], 1)
         } else {
-            pool
+            (pool, comp.needed_members() as usize)
         };
         groups.push(Group {
             alts: alts.into_iter().map(|m| gid(g.component(m))).collect(),
+            need,
             reason: Reason::Pool(c),
         });
     }
@@ -280,14 +357,15 @@ fn component_groups(
         .collect();
     if !members.is_empty() {
         let alts = if comp.failover == Failover::Automatic {
-            members
+            let mut alts = vec![gid(g.component(members[0]))];
+            for &m in &members[1..] {
+                alts.push(promoted(g, comp.failover_by, m, gates));
+            }
+            alts
         } else {
-            vec![members[0]]
+            vec![gid(g.component(members[0]))]
         };
-        groups.push(Group {
-            alts: alts.into_iter().map(|m| gid(g.component(m))).collect(),
-            reason: Reason::Members(c),
-        });
+        groups.push(Group::any(alts, Reason::Members(c)));
     }
 
     let declared: Vec<usize> = links
@@ -306,11 +384,8 @@ fn component_groups(
     for &l in &declared {
         let to = model.links[l].to;
         let target = &model.components[to];
-        if target.kind != Kind::Database {
-            groups.push(Group {
-                alts: vec![gid(g.component(to))],
-                reason: Reason::Link(l),
-            });
+        if !target.kind.is_data_store() {
+            groups.push(Group::any(vec![gid(g.component(to))], Reason::Link(l)));
             continue;
         }
         if data == DataAccess::None {
@@ -323,8 +398,7 @@ fn component_groups(
         if write && target.role == Some(Role::Replica) {
             continue; // a replica takes no writes
         }
-        for alt in endpoint_alternatives(g, to) {
-            let a = gid(g.component(alt));
+        for a in endpoint_alternatives(g, to, gates) {
             if !entry.0.contains(&a) {
                 entry.0.push(a);
             }
@@ -332,26 +406,43 @@ fn component_groups(
     }
     for (cluster, (mut alts, _)) in clusters {
         alts.sort_unstable();
-        groups.push(Group {
+        groups.push(Group::any(
             alts,
-            reason: Reason::Data {
+            Reason::Data {
                 cluster,
                 write: data == DataAccess::Write,
             },
-        });
+        ));
     }
     groups
 }
 
 /// The databases that can answer on a connection to database `db`: the database itself, and,
-/// when it is a primary with automatic failover, the replicas that would be promoted.
-fn endpoint_alternatives(g: &ArchGraph<'_>, db: usize) -> Vec<usize> {
+/// when it is a primary with automatic failover, the replicas that would be promoted (each
+/// needing the failover performer too, when the model names one).
+fn endpoint_alternatives(g: &ArchGraph<'_>, db: usize, gates: &mut Vec<Gate>) -> Vec<GateId> {
     let comp = &g.model.components[db];
-    let mut out = vec![db];
+    let mut out = vec![gid(g.component(db))];
     if comp.failover == Failover::Automatic {
-        out.extend(g.replicas_of(db));
+        for r in g.replicas_of(db) {
+            out.push(promoted(g, comp.failover_by, r, gates));
+        }
     }
     out
+}
+
+/// Standby `standby` as an alternative: itself, or, when `by` performs the failover, a gate
+/// that needs both the standby and the performer.
+fn promoted(g: &ArchGraph<'_>, by: Option<usize>, standby: usize, gates: &mut Vec<Gate>) -> GateId {
+    let Some(by) = by else {
+        return gid(g.component(standby));
+    };
+    let gate = push(gates, GateKind::Promotion(standby));
+    gates[gate as usize].groups = vec![
+        Group::any(vec![gid(g.component(standby))], Reason::Promotion),
+        Group::any(vec![gid(g.component(by))], Reason::Promotion),
+    ];
+    gate
 }
 
 /// A client looks up DNS (when records point where it connects) and connects to any one of
@@ -377,23 +468,17 @@ fn client_groups(
         } else {
             let conn = push(gates, GateKind::Connection(l));
             gates[conn as usize].groups = vec![
-                Group {
-                    alts: vec![gid(g.component(to))],
-                    reason: Reason::Link(l),
-                },
-                Group {
-                    alts: resolvers.iter().map(|&r| gid(g.component(r))).collect(),
-                    reason: Reason::Resolve,
-                },
+                Group::any(vec![gid(g.component(to))], Reason::Link(l)),
+                Group::any(
+                    resolvers.iter().map(|&r| gid(g.component(r))).collect(),
+                    Reason::Resolve,
+                ),
             ];
             connect.push(conn);
         }
     }
     for dns in &lookups {
-        groups.push(Group {
-            alts: vec![gid(g.component(*dns))],
-            reason: Reason::Lookup,
-        });
+        groups.push(Group::any(vec![gid(g.component(*dns))], Reason::Lookup));
     }
     if connect.is_empty() && !lookups.is_empty() {
         // The client only talks to DNS: it then connects to whatever the records point at.
@@ -418,8 +503,5 @@ fn client_groups(
         }
     }
     // An empty group means the client reaches nothing: the journey cannot work.
-    groups.push(Group {
-        alts: connect,
-        reason: Reason::Connect,
-    });
+    groups.push(Group::any(connect, Reason::Connect));
 }

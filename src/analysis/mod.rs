@@ -63,6 +63,19 @@ impl Analysis {
         out
     }
 
+    /// The provider-run units (managed and external services, regions) whose loss alone
+    /// breaks a journey, with the journeys they break.
+    #[must_use]
+    pub fn provider_run(&self) -> BTreeMap<NodeIndex, Vec<usize>> {
+        let mut out: BTreeMap<NodeIndex, Vec<usize>> = BTreeMap::new();
+        for (j, jf) in self.journeys.iter().enumerate() {
+            for &u in &jf.provider_run {
+                out.entry(u).or_default().push(j);
+            }
+        }
+        out
+    }
+
     /// Every dependency cycle found in any journey, deduplicated.
     #[must_use]
     pub fn cycles(&self) -> Vec<Vec<usize>> {

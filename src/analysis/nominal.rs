@@ -132,7 +132,7 @@ pub fn why_down(g: &ArchGraph<'_>, jg: &JourneyGraph, down: &[bool], start: Gate
         let Some(grp) = gate
             .groups
             .iter()
-            .find(|grp| grp.alts.iter().all(|&a| down[a as usize]))
+            .find(|grp| grp.alts.iter().filter(|&&a| down[a as usize]).count() >= grp.tolerance())
         else {
             break;
         };
@@ -159,6 +159,11 @@ pub fn why_down(g: &ArchGraph<'_>, jg: &JourneyGraph, down: &[bool], start: Gate
             Reason::Resolve => "it needs DNS".to_owned(),
             Reason::Lookup => "it looks names up in DNS".to_owned(),
             Reason::Entry | Reason::Connect => "it needs its entry point".to_owned(),
+            Reason::Replicas(_) => format!("it needs {} of its instances", grp.need),
+            Reason::Zones(_) => "it needs one of its zones".to_owned(),
+            Reason::Promotion => {
+                "taking over needs the standby and the failover performer".to_owned()
+            }
         };
         if grp.alts.is_empty() {
             chain.push(format!(
@@ -167,8 +172,18 @@ pub fn why_down(g: &ArchGraph<'_>, jg: &JourneyGraph, down: &[bool], start: Gate
             ));
             break;
         }
-        chain.push(format!("{}: {what}, and none of them can work", name(cur)));
-        cur = grp.alts[0];
+        let verdict = if grp.need > 1 {
+            "too few of them can work"
+        } else {
+            "none of them can work"
+        };
+        chain.push(format!("{}: {what}, and {verdict}", name(cur)));
+        cur = grp
+            .alts
+            .iter()
+            .copied()
+            .find(|&a| down[a as usize])
+            .unwrap_or(grp.alts[0]);
     }
     chain
 }

@@ -2,18 +2,22 @@
 
 use super::Rule;
 use super::rules::{
-    AvailabilityBelowSlo, DatabaseExposed, DatabaseWithoutReplica, DependencyCycle,
-    ExpiredSuppression, FirewallBlocksPath, InvalidSuppression, JourneyBroken, ManualFailoverOnly,
-    MissingFirewall, MissingHealthChecks, MissingHttps, MissingMonitoring,
-    MonitoringSingleInstance, PlaintextBehindTls, PoolMemberCannotServe,
+    AdminPortOpen, AvailabilityBelowSlo, DatabaseExposed, DatabaseWithoutReplica, DependencyCycle,
+    DivergentData, ExpiredSuppression, ExternalDependency, FirewallBlocksPath, InvalidSuppression,
+    JourneyBroken, ManualFailoverOnly, MissingFirewall, MissingHealthChecks, MissingHttps,
+    MissingMonitoring, MonitoringSingleInstance, PlaintextBehindTls, PoolMemberCannotServe,
     ReplicasShareFailureDomain, SharedFatePair, SingleBackendPool, SinglePointOfFailure,
-    StaleReadRisk, TlsNotOnPath, UnreachableComponent, UnusedSuppression,
+    SingleRegion, StaleReadRisk, TlsNotOnPath, UnreachableComponent, UnspecifiedBehaviour,
+    UnusedSuppression,
 };
 
 /// All rules, in the order they run and are listed.
 pub static ALL: &[&dyn Rule] = &[
     &SinglePointOfFailure,
     &JourneyBroken,
+    &DivergentData,
+    &ExternalDependency,
+    &SingleRegion,
     &PoolMemberCannotServe,
     &AvailabilityBelowSlo,
     &SharedFatePair,
@@ -23,6 +27,7 @@ pub static ALL: &[&dyn Rule] = &[
     &MissingFirewall,
     &FirewallBlocksPath,
     &DatabaseExposed,
+    &AdminPortOpen,
     &MissingMonitoring,
     &MonitoringSingleInstance,
     &MissingHealthChecks,
@@ -33,6 +38,7 @@ pub static ALL: &[&dyn Rule] = &[
     &DependencyCycle,
     &StaleReadRisk,
     &UnreachableComponent,
+    &UnspecifiedBehaviour,
     &InvalidSuppression,
     &ExpiredSuppression,
     // Last: it looks at what every other rule found.

@@ -17,8 +17,8 @@ use super::schema::{
 use super::span::Span;
 use super::suggest::did_you_mean;
 use super::{
-    Component, Domain, ElementRef, Endpoint, Host, Ignore, Journey, Link, LinkOrigin, Model,
-    MonitorTarget, Record,
+    AllowRule, Component, Domain, ElementRef, Endpoint, Host, Ignore, Journey, Link, LinkOrigin,
+    Model, MonitorTarget, Record, Source,
 };
 
 /// Bounds on what a model file may contain, so that hostile input fails fast.
@@ -595,6 +595,21 @@ impl<'a> Resolver<'a> {
                     name_span,
                 ));
             }
+            // Workers do the background jobs: a journey that starts at them.
+            if let Some(w) = components.iter().position(|c| c.kind == Kind::Worker) {
+                let mut jobs = derived_journey(
+                    "jobs",
+                    "Background jobs",
+                    if has_db {
+                        DataAccess::Write
+                    } else {
+                        DataAccess::None
+                    },
+                    name_span,
+                );
+                jobs.entry = Some(w);
+                journeys.push(jobs);
+            }
         } else {
             for (key, j) in &raw.journeys {
                 let entry = j
@@ -655,6 +670,7 @@ impl<'a> Resolver<'a> {
                     endpoint: c.backend.clone(),
                     label: None,
                     optional: false,
+                    is_async: false,
                     journeys: None,
                     origin: LinkOrigin::Pool,
                     span,
@@ -672,6 +688,7 @@ impl<'a> Resolver<'a> {
                     endpoint: Endpoint::default(),
                     label: None,
                     optional: false,
+                    is_async: false,
                     journeys: None,
                     origin: LinkOrigin::Member,
                     span,
@@ -891,6 +908,18 @@ impl<'a> Resolver<'a> {
         field!("monitors", c.monitors);
         field!("certificate", c.certificate);
         field!("software", c.software);
+        field!("managed", c.managed);
+        field!("provider", c.provider);
+        field!("zones", c.zones);
+        field!("replicas", c.replicas);
+        field!("spread", c.spread);
+        field!("hosts", c.hosts);
+        field!("min_healthy", c.min_healthy);
+        field!("quorum", c.quorum);
+        field!("failover_by", c.failover_by);
+        field!("protects", c.protects);
+        field!("network", c.network);
+        field!("availability", c.availability);
 
         // Where each field belongs: one table rather than a check per field.
         let balanced = c.pool.is_some() || kind == Kind::VirtualIp;
@@ -906,7 +935,55 @@ impl<'a> Resolver<'a> {
         } else {
             "`failover` belongs to a database primary or a virtual IP"
         };
-        let misplaced: [(&str, bool, String, &str); 16] = [
+        let misplaced: [(&str, bool, String, &str); 24] = [
+            (
+                "zones",
+                c.managed.as_ref().is_some_and(|m| m.value) || kind == Kind::Cdn || kind == Kind::ObjectStorage,
+                format!("`zones` lists where a managed service runs, but `{id}` is not `managed: true`"),
+                "add `managed: true`, or place your own instances with `replicas:` and `spread:`",
+            ),
+            (
+                "spread",
+                c.replicas.is_some(),
+                format!("`spread` places the instances of a replica group, but `{id}` has no `replicas`"),
+                "add `replicas: N`, or remove `spread`",
+            ),
+            (
+                "hosts",
+                c.replicas.is_some(),
+                format!("`hosts` places the instances of a replica group, but `{id}` has no `replicas`"),
+                "add `replicas: N`, or use `host:` for a single instance",
+            ),
+            (
+                "min_healthy",
+                c.replicas.is_some(),
+                format!("`min_healthy` counts the instances of a replica group, but `{id}` has no `replicas`"),
+                "add `replicas: N`; for a pool of named members use `quorum:`",
+            ),
+            (
+                "quorum",
+                c.pool.is_some(),
+                format!("`quorum` counts the members of a pool, but `{id}` has no `pool`"),
+                "list the members with `pool: [...]`; for identical instances use `replicas:` and `min_healthy:`",
+            ),
+            (
+                "failover_by",
+                c.failover.as_ref().is_some_and(|f| f.value == Failover::Automatic),
+                "`failover_by` names what performs an automatic failover, but `failover` is not `automatic`".to_owned(),
+                "set `failover: automatic`, or remove `failover_by`",
+            ),
+            (
+                "protects",
+                kind == Kind::Firewall,
+                format!("{} protects nothing", article(kind)),
+                "`protects` belongs to a `firewall` (a security group)",
+            ),
+            (
+                "network",
+                kind == Kind::Client,
+                "`network` says where a client sits".to_owned(),
+                "`network: internal` belongs to a `client` (an office or VPN user)",
+            ),
             (
                 "host",
                 kind != Kind::Client,
@@ -1125,10 +1202,109 @@ impl<'a> Resolver<'a> {
         }
 
         // Firewall rules.
+        let mut allow_rules = Vec::new();
+        if let Some(a) = &c.allow {
+            for entry in &a.value {
+                let span = self.span(entry);
+                let (port, from, protocol) = match &entry.value {
+                    super::schema::RawAllow::Port(p) => (*p, None, None),
+                    super::schema::RawAllow::Rule(r) => {
+                        (r.port, r.from.as_deref(), r.protocol.clone())
+                    }
+                };
+                let source = match from {
+                    None => Source::Internet,
+                    Some(f) => self.source(f, span),
+                };
+                allow_rules.push(AllowRule {
+                    port,
+                    from: source,
+                    from_written: from.is_some(),
+                    protocol,
+                    span,
+                });
+            }
+        }
         let allow = c
             .allow
             .as_ref()
-            .map(|a| a.value.iter().map(|p| p.value).collect::<Vec<_>>());
+            .map(|_| allow_rules.iter().map(|r| r.port).collect::<Vec<_>>());
+        let mut protects = Vec::new();
+        if let Some(ps) = &c.protects {
+            for p in &ps.value {
+                if let Some(el) = self.reference(
+                    p,
+                    "protected element",
+                    &[Sort::Host, Sort::Component, Sort::Domain],
+                ) {
+                    protects.push(el);
+                }
+            }
+        }
+        let managed = c.managed.as_ref().is_some_and(|m| m.value);
+        let zones = self.domain_list(c.zones.as_ref(), "zone");
+        let spread = self.domain_list(c.spread.as_ref(), "spread domain");
+        let mut placement_hosts = Vec::new();
+        if let Some(hs) = &c.hosts {
+            for h in &hs.value {
+                if let Some(ElementRef::Host(i)) = self.reference(h, "host", &[Sort::Host]) {
+                    placement_hosts.push(i);
+                }
+            }
+        }
+        let replicas = c.replicas.as_ref().map(|r| r.value);
+        if let Some(r) = &c.replicas
+            && r.value == 0
+        {
+            let span = self.span(r);
+            self.err(
+                "model::bad-value",
+                span,
+                "`replicas: 0` runs nothing",
+                "write how many instances run, at least 1",
+            );
+        }
+        if let Some(k) = &c.min_healthy {
+            let n = replicas.unwrap_or(1);
+            if k.value == 0 || k.value > n {
+                let span = self.span(k);
+                self.err(
+                    "model::bad-value",
+                    span,
+                    format!("`min_healthy: {}` is not between 1 and the {n} replicas", k.value),
+                    "write how many instances must be up to carry the peak load, e.g. `min_healthy: 2` of `replicas: 3`",
+                );
+            }
+        }
+        if let Some(q) = &c.quorum {
+            let n = c.pool.as_ref().map_or(0, |p| p.value.len());
+            if c.pool.is_some() && (q.value == 0 || q.value as usize > n) {
+                let span = self.span(q);
+                self.err(
+                    "model::bad-value",
+                    span,
+                    format!(
+                        "`quorum: {}` is not between 1 and the {n} members of the pool",
+                        q.value
+                    ),
+                    "write how many members must be up, e.g. `quorum: 2` of 3",
+                );
+            }
+        }
+        if c.host.is_some() && (c.spread.is_some() || c.hosts.is_some()) {
+            let span = fields["host"];
+            self.err(
+                "model::conflict",
+                span,
+                format!("`{id}` has both `host:` and a placement for its replicas"),
+                "place a replica group with `spread:` (domains) or `hosts:` (a list), not `host:`",
+            );
+        }
+        let failover_by = c
+            .failover_by
+            .as_ref()
+            .and_then(|r| self.component_ref(r, "failover performer"));
+        let provider = self.opt_string(c.provider.as_ref(), "the provider");
         // Monitoring.
         let reports_to = c
             .reports_to
@@ -1173,11 +1349,83 @@ impl<'a> Resolver<'a> {
             failover: c.failover.as_ref().map_or(Failover::None, |f| f.value),
             records,
             allow,
+            allow_rules,
+            protects,
+            managed,
+            provider,
+            zones,
+            replicas,
+            spread,
+            placement_hosts,
+            min_healthy: c.min_healthy.as_ref().map(|k| k.value),
+            quorum: c.quorum.as_ref().map(|q| q.value),
+            failover_by,
+            network: c.network.as_ref().map(|n| n.value),
             reports_to,
             monitors,
             certificate,
             availability: self.availability(c.availability.as_ref()),
             fields,
+        }
+    }
+
+    /// A list of failure domains (`zones:`, `spread:`), each declared and listed once.
+    fn domain_list(
+        &mut self,
+        list: Option<&Spanned<Vec<Spanned<String>>>>,
+        what: &str,
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        for d in list.map(|l| l.value.as_slice()).unwrap_or_default() {
+            if let Some(ElementRef::Domain(i)) = self.reference(d, what, &[Sort::Domain]) {
+                if out.contains(&i) {
+                    let span = self.span(d);
+                    self.err(
+                        "model::duplicate-reference",
+                        span,
+                        format!("`{}` is listed twice", d.value),
+                        "list each domain once",
+                    );
+                } else {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    /// The source of a firewall rule: `internet`/`any`, a CIDR, or a component or host id.
+    fn source(&mut self, from: &str, span: Span) -> Source {
+        let f = from.trim();
+        if matches!(
+            f.to_ascii_lowercase().as_str(),
+            "internet" | "any" | "anywhere" | "0.0.0.0/0" | "::/0" | "*"
+        ) {
+            return Source::Internet;
+        }
+        if f.contains('/')
+            && f.chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':' | '/'))
+        {
+            return Source::Cidr(f.to_owned());
+        }
+        if f.chars().all(|c| c.is_ascii_digit() || c == '.') && f.contains('.') {
+            return Source::Cidr(format!("{f}/32"));
+        }
+        match self.ids.get(f).copied() {
+            Some((
+                el @ (ElementRef::Component(_) | ElementRef::Host(_) | ElementRef::Domain(_)),
+                _,
+            )) => Source::Element(el),
+            None => {
+                self.err(
+                    "model::unknown-reference",
+                    span,
+                    format!("firewall source `{f}` is not declared"),
+                    "write `from: internet`, a CIDR such as `10.0.0.0/8`, or the id of a component or host",
+                );
+                Source::Internet
+            }
         }
     }
 
@@ -1370,6 +1618,7 @@ impl<'a> Resolver<'a> {
                 endpoint,
                 label,
                 optional: l.value.optional.as_ref().is_some_and(|o| o.value),
+                is_async: l.value.is_async.as_ref().is_some_and(|o| o.value),
                 journeys: link_journeys,
                 origin: LinkOrigin::Declared,
                 span,

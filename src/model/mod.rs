@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub use error::{ModelError, ModelErrorReport};
 pub use load::{Limits, load_bytes, load_file, load_str, parse_date};
 pub use schema::{
-    Algorithm, DataAccess, DomainKind, Failover, Kind, Mode, RecordType, Replication, Role,
+    Algorithm, DataAccess, DomainKind, Failover, Kind, Mode, Network, RecordType, Replication, Role,
 };
 pub use span::Span;
 
@@ -202,6 +202,30 @@ pub struct Component {
     pub records: Vec<Record>,
     /// Ports a firewall admits; `None` when not written.
     pub allow: Option<Vec<u16>>,
+    /// The firewall's rules with their sources (one per `allow:` entry).
+    pub allow_rules: Vec<AllowRule>,
+    /// What a firewall or security group protects; empty for a firewall on a path.
+    pub protects: Vec<ElementRef>,
+    /// Whether a provider runs it (`managed: true`).
+    pub managed: bool,
+    /// Who runs it.
+    pub provider: Option<String>,
+    /// The failure domains a managed service spans.
+    pub zones: Vec<usize>,
+    /// A replica group: how many identical instances run.
+    pub replicas: Option<u32>,
+    /// The domains the instances are spread over, in turn.
+    pub spread: Vec<usize>,
+    /// The hosts the instances run on, in turn.
+    pub placement_hosts: Vec<usize>,
+    /// How many instances of a replica group must be up (default 1).
+    pub min_healthy: Option<u32>,
+    /// How many members of the pool must be up (default 1).
+    pub quorum: Option<u32>,
+    /// What performs the automatic failover.
+    pub failover_by: Option<usize>,
+    /// Where a client sits (`None`: not written, taken as the internet).
+    pub network: Option<Network>,
     /// The monitoring server an agent reports to.
     pub reports_to: Option<usize>,
     /// What a monitoring component watches from outside.
@@ -227,11 +251,76 @@ impl Component {
         self.fields.get(field).copied().unwrap_or(self.span)
     }
 
+    /// How many instances must be up: `min_healthy`, else 1.
+    #[must_use]
+    pub fn needed_instances(&self) -> u32 {
+        self.min_healthy.unwrap_or(1).max(1)
+    }
+
+    /// How many pool members must be up: `quorum`, else 1.
+    #[must_use]
+    pub fn needed_members(&self) -> u32 {
+        self.quorum.unwrap_or(1).max(1)
+    }
+
+    /// Whether the component is outside the team's control: run by a provider, or a
+    /// third-party service. Its loss is the provider's outage, counted at its SLA.
+    #[must_use]
+    pub fn is_provider_run(&self) -> bool {
+        self.managed || self.kind == Kind::External
+    }
+
+    /// Whether this is a cluster of named members (a queue, cache or database cluster with a
+    /// `pool` and no host of its own): a name for its members, not a process that can fail.
+    #[must_use]
+    pub fn is_cluster(&self) -> bool {
+        !self.pool.is_empty()
+            && self.host.is_none()
+            && self.replicas.is_none()
+            && !self.managed
+            && !matches!(
+                self.kind,
+                Kind::LoadBalancer | Kind::WebServer | Kind::AppServer | Kind::Other
+            )
+    }
+
+    /// Whether a firewall is a rule set over hosts (a security group), not a box on a path.
+    #[must_use]
+    pub fn is_rule_set(&self) -> bool {
+        self.kind == Kind::Firewall && !self.protects.is_empty()
+    }
+
     /// Whether this is a monitoring agent.
     #[must_use]
     pub fn is_agent(&self) -> bool {
         self.kind == Kind::Monitoring && self.role == Some(Role::Agent)
     }
+}
+
+/// Where traffic admitted by a firewall rule may come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Anywhere (`from:` not written, `internet`, `any`, `0.0.0.0/0`, `::/0`).
+    Internet,
+    /// A component or host of the model.
+    Element(ElementRef),
+    /// An address range, as written.
+    Cidr(String),
+}
+
+/// One firewall rule: a port and where it is admitted from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowRule {
+    /// The port.
+    pub port: u16,
+    /// Where from.
+    pub from: Source,
+    /// Whether `from:` was written (an unwritten source is taken as anywhere).
+    pub from_written: bool,
+    /// The protocol, when written (`tcp`, `udp`); `None` means any.
+    pub protocol: Option<String>,
+    /// Where the entry is.
+    pub span: Span,
 }
 
 /// Where a link comes from in the YAML.
@@ -258,6 +347,8 @@ pub struct Link {
     pub label: Option<String>,
     /// Whether the caller works without it (a soft dependency).
     pub optional: bool,
+    /// Whether the caller enqueues and returns without waiting (`async: true`).
+    pub is_async: bool,
     /// The journeys that use it (indices into `Model::journeys`); `None` means all of them.
     pub journeys: Option<Vec<usize>>,
     /// Declared, pool or VIP member.
@@ -267,10 +358,24 @@ pub struct Link {
 }
 
 impl Link {
-    /// Whether the link carries TLS.
+    /// Whether the link is encrypted: TLS, or a protocol that always encrypts (SSH, ...).
     #[must_use]
     pub fn tls(&self) -> bool {
         self.endpoint.tls.unwrap_or(false)
+            || matches!(
+                self.endpoint.protocol.as_deref(),
+                Some(
+                    "ssh"
+                        | "sftp"
+                        | "scp"
+                        | "wss"
+                        | "grpcs"
+                        | "amqps"
+                        | "rediss"
+                        | "mqtts"
+                        | "ldaps"
+                )
+            )
     }
 
     /// Whether the link is used by journey `j`.

@@ -141,6 +141,16 @@ pub enum Kind {
     Firewall,
     /// A monitoring system or a monitoring agent.
     Monitoring,
+    /// A message broker or queue (RabbitMQ, Kafka, SQS, ...).
+    Queue,
+    /// Background workers consuming a queue (Celery, Sidekiq, ...).
+    Worker,
+    /// Object storage (S3, GCS, MinIO, ...).
+    ObjectStorage,
+    /// A content delivery network in front of the system (CloudFront, Cloudflare, ...).
+    Cdn,
+    /// A third-party service outside your control (payments, e-mail, identity, ...).
+    External,
     /// Anything else.
     Other,
 }
@@ -161,6 +171,11 @@ impl Kind {
             Kind::Cache => "cache",
             Kind::Firewall => "firewall",
             Kind::Monitoring => "monitoring",
+            Kind::Queue => "queue",
+            Kind::Worker => "worker",
+            Kind::ObjectStorage => "object_storage",
+            Kind::Cdn => "cdn",
+            Kind::External => "external",
             Kind::Other => "other",
         }
     }
@@ -180,17 +195,38 @@ impl Kind {
             Kind::Cache => "Cache",
             Kind::Firewall => "Firewall",
             Kind::Monitoring => "Monitoring",
+            Kind::Queue => "Queue",
+            Kind::Worker => "Worker",
+            Kind::ObjectStorage => "Object Storage",
+            Kind::Cdn => "CDN",
+            Kind::External => "External Service",
             Kind::Other => "Component",
         }
     }
 
-    /// Kinds that may spread requests over a `pool`.
+    /// Kinds that may spread requests over a `pool` (a balancer), or be a cluster of members
+    /// (a queue, cache or database cluster, possibly with a `quorum`).
     #[must_use]
     pub fn can_balance(self) -> bool {
         matches!(
             self,
-            Kind::LoadBalancer | Kind::WebServer | Kind::AppServer | Kind::Other
+            Kind::LoadBalancer
+                | Kind::WebServer
+                | Kind::AppServer
+                | Kind::Other
+                | Kind::Queue
+                | Kind::Cache
+                | Kind::Database
+                | Kind::Worker
+                | Kind::Cdn
+                | Kind::ObjectStorage
         )
+    }
+
+    /// Kinds that hold data a journey reads or writes through replication clusters.
+    #[must_use]
+    pub fn is_data_store(self) -> bool {
+        self == Kind::Database
     }
 }
 
@@ -346,7 +382,7 @@ pub(crate) struct RawComponent {
     #[serde(default)]
     pub(crate) records: Option<Spanned<Vec<Spanned<RawRecord>>>>,
     #[serde(default)]
-    pub(crate) allow: Option<Spanned<Vec<Spanned<u16>>>>,
+    pub(crate) allow: Option<Spanned<Vec<Spanned<RawAllow>>>>,
     #[serde(default)]
     pub(crate) reports_to: Option<Spanned<String>>,
     #[serde(default)]
@@ -355,8 +391,70 @@ pub(crate) struct RawComponent {
     pub(crate) certificate: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) availability: Option<Spanned<f64>>,
+    /// Run by a provider (a managed load balancer, database, queue, CDN...).
+    #[serde(default)]
+    pub(crate) managed: Option<Spanned<bool>>,
+    /// Who runs it (aws, gcp, azure, cloudflare, ...).
+    #[serde(default)]
+    pub(crate) provider: Option<Spanned<String>>,
+    /// The failure domains (zones) a managed service spans.
+    #[serde(default)]
+    pub(crate) zones: Option<Spanned<Vec<Spanned<String>>>>,
+    /// How many identical instances run (pods, tasks, an autoscaling group).
+    #[serde(default)]
+    pub(crate) replicas: Option<Spanned<u32>>,
+    /// The failure domains the instances are spread over, in turn.
+    #[serde(default)]
+    pub(crate) spread: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The hosts the instances run on, in turn.
+    #[serde(default)]
+    pub(crate) hosts: Option<Spanned<Vec<Spanned<String>>>>,
+    /// How many instances must be up for the group to carry the load.
+    #[serde(default)]
+    pub(crate) min_healthy: Option<Spanned<u32>>,
+    /// How many members of the pool or cluster must be up (a quorum).
+    #[serde(default)]
+    pub(crate) quorum: Option<Spanned<u32>>,
+    /// What performs the automatic failover (Patroni, Orchestrator, keepalived, the provider).
+    #[serde(default)]
+    pub(crate) failover_by: Option<Spanned<String>>,
+    /// The hosts, components or domains a firewall or security group protects.
+    #[serde(default)]
+    pub(crate) protects: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Where a client is: `internet` (default) or `internal` (office, VPN).
+    #[serde(default)]
+    pub(crate) network: Option<Spanned<Network>>,
     #[serde(default)]
     pub(crate) ignore: Option<Vec<Spanned<RawIgnore>>>,
+}
+
+/// Where a client sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Network {
+    /// On the public internet.
+    Internet,
+    /// On an internal network (office, VPN).
+    Internal,
+}
+
+/// One `allow:` entry of a firewall: a port, or a port with a source.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawAllow {
+    Port(u16),
+    Rule(RawAllowRule),
+}
+
+/// `{ port: 22, from: office }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAllowRule {
+    pub(crate) port: u16,
+    #[serde(default)]
+    pub(crate) from: Option<String>,
+    #[serde(default)]
+    pub(crate) protocol: Option<String>,
 }
 
 /// How a balancer talks to its pool.
@@ -426,6 +524,9 @@ pub(crate) struct RawLink {
     pub(crate) label: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) optional: Option<Spanned<bool>>,
+    /// Fire and forget: the caller enqueues and returns.
+    #[serde(default, rename = "async")]
+    pub(crate) is_async: Option<Spanned<bool>>,
     #[serde(default)]
     pub(crate) journeys: Option<Spanned<Vec<Spanned<String>>>>,
 }

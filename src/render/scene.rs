@@ -135,13 +135,14 @@ impl Tier {
 fn kind_rank(c: &Component) -> u32 {
     match c.kind {
         Kind::Client | Kind::Dns => 0,
+        Kind::Cdn => 1,
         Kind::Firewall => 2,
         Kind::VirtualIp => 3,
         Kind::LoadBalancer => 4,
         Kind::WebServer => 5,
-        Kind::AppServer | Kind::AppFiles | Kind::Other => 6,
-        Kind::Cache => 7,
-        Kind::Database => 8,
+        Kind::AppServer | Kind::AppFiles | Kind::Other | Kind::Worker | Kind::External => 6,
+        Kind::Cache | Kind::Queue => 7,
+        Kind::Database | Kind::ObjectStorage => 8,
         Kind::Monitoring => 9,
     }
 }

@@ -55,6 +55,10 @@ pub struct JourneySummary {
     pub broken: bool,
     /// Ids of the elements whose loss alone breaks it.
     pub single_points_of_failure: Vec<String>,
+    /// Managed and third-party services (and the region) whose outage alone stops it: the
+    /// provider's to keep up, counted at their SLA, not flaws of the design.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provider_dependencies: Vec<String>,
     /// The probability it works, in percent.
     pub availability: f64,
     /// How the availability was computed.
@@ -177,6 +181,11 @@ impl ModelReport {
                 broken: jf.broken,
                 single_points_of_failure: jf
                     .spofs
+                    .iter()
+                    .map(|&n| graph.id(n).to_owned())
+                    .collect(),
+                provider_dependencies: jf
+                    .provider_run
                     .iter()
                     .map(|&n| graph.id(n).to_owned())
                     .collect(),
@@ -436,6 +445,12 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
             )
         };
         out.push_str(&format!("  journey {} ({}): {spofs}\n", j.name, j.label));
+        if !j.provider_dependencies.is_empty() {
+            out.push_str(&format!(
+                "    depends on provider-run services (counted at their SLA): {}\n",
+                j.provider_dependencies.join(", ")
+            ));
+        }
         out.push_str(&format!(
             "    availability {}: {}\n",
             percent(j.availability),

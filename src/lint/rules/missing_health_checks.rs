@@ -62,7 +62,12 @@ impl Rule for MissingHealthChecks {
     fn check(&self, cx: &mut LintContext<'_, '_>) {
         let model = cx.model();
         for c in &model.components {
-            if c.pool.is_empty() || c.health_checks == Some(true) {
+            if c.pool.is_empty()
+                || c.health_checks == Some(true)
+                || c.is_cluster()
+                || c.quorum.is_some()
+            {
+                // A quorum cluster's members are peers, not backends a balancer sends to.
                 continue;
             }
             let (span, said) = match c.health_checks {

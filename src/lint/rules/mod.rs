@@ -1,10 +1,13 @@
 //! The rules, one file each. A rule's doc comment is its documentation.
 
+mod admin_port_open;
 mod availability_below_slo;
 mod database_exposed;
 mod database_without_replica;
 mod dependency_cycle;
+mod divergent_data;
 mod expired_suppression;
+mod external_dependency;
 mod firewall_blocks_path;
 mod invalid_suppression;
 mod journey_broken;
@@ -20,16 +23,21 @@ mod replicas_share_failure_domain;
 mod shared_fate_pair;
 mod single_backend_pool;
 mod single_point_of_failure;
+mod single_region;
 mod stale_read_risk;
 mod tls_not_on_path;
 mod unreachable_component;
+mod unspecified_behaviour;
 mod unused_suppression;
 
+pub use admin_port_open::AdminPortOpen;
 pub use availability_below_slo::AvailabilityBelowSlo;
 pub use database_exposed::DatabaseExposed;
 pub use database_without_replica::DatabaseWithoutReplica;
 pub use dependency_cycle::DependencyCycle;
+pub use divergent_data::DivergentData;
 pub use expired_suppression::ExpiredSuppression;
+pub use external_dependency::ExternalDependency;
 pub use firewall_blocks_path::FirewallBlocksPath;
 pub use invalid_suppression::InvalidSuppression;
 pub use journey_broken::JourneyBroken;
@@ -45,7 +53,9 @@ pub use replicas_share_failure_domain::ReplicasShareFailureDomain;
 pub use shared_fate_pair::SharedFatePair;
 pub use single_backend_pool::SingleBackendPool;
 pub use single_point_of_failure::SinglePointOfFailure;
+pub use single_region::SingleRegion;
 pub use stale_read_risk::StaleReadRisk;
 pub use tls_not_on_path::TlsNotOnPath;
 pub use unreachable_component::UnreachableComponent;
+pub use unspecified_behaviour::UnspecifiedBehaviour;
 pub use unused_suppression::UnusedSuppression;

@@ -95,7 +95,7 @@ impl Rule for PlaintextBehindTls {
                 } else {
                     terminator
                 };
-                if network_hop && !link.tls() {
+                if network_hop && !link.tls() && !from.is_cluster() {
                     let message = format!(
                         "`{}` → `{}` carries requests in plain text after TLS ends at `{}`",
                         from.id, to.id, model.components[terminator].id

@@ -58,7 +58,9 @@ impl Rule for SingleBackendPool {
     fn check(&self, cx: &mut LintContext<'_, '_>) {
         let model = cx.model();
         for c in &model.components {
-            if let [only] = c.pool[..] {
+            if let [only] = c.pool[..]
+                && model.components[only].replicas.is_none_or(|n| n < 2)
+            {
                 let message = format!(
                     "`{}` balances a pool of one (`{}`): it has nowhere to send requests when that member fails",
                     c.id, model.components[only].id

@@ -153,6 +153,19 @@ fn fix(
     match g.graph[node] {
         Node::Component(c) => {
             let comp = &model.components[c];
+            if comp.managed {
+                return format!(
+                    "run `{}` across several zones (the provider's multi-zone option, e.g. Multi-AZ) and list them in `zones:`",
+                    comp.id
+                );
+            }
+            if let Some(n) = comp.replicas {
+                return format!(
+                    "`{}` needs {} of its {n} instances: add instances, lower what each must carry (`min_healthy`), or spread them over more failure domains (`spread:`)",
+                    comp.id,
+                    comp.needed_instances()
+                );
+            }
             match comp.kind {
                 Kind::LoadBalancer => format!(
                     "add a second load balancer on another host and put both behind a `virtual_ip` with `failover: automatic` (keepalived), or give `{}` a managed, redundant equivalent",

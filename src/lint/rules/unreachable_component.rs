@@ -59,8 +59,19 @@ impl Rule for UnreachableComponent {
         let n = model.components.len();
         let mut roots: Vec<usize> = g.clients().collect();
         roots.extend(model.journeys.iter().filter_map(|j| j.entry));
+        // Workers start their own work: they consume a queue rather than being called.
+        roots.extend(
+            model
+                .components
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.kind == Kind::Worker)
+                .map(|(i, _)| i),
+        );
         for c in &model.components {
             roots.extend(c.records.iter().map(|r| r.target));
+            // What performs a failover is reached through the failover, not by requests.
+            roots.extend(c.failover_by);
         }
         if roots.is_empty() {
             return; // nothing says where requests come from: nothing to judge
