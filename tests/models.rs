@@ -299,3 +299,104 @@ fn misplaced_fields_are_errors_at_their_line() {
         assert_eq!(e.line_col().map(|(l, _)| l), Some(6), "{line}");
     }
 }
+
+/// A cloud three-tier design: managed services across zones are counted at their SLA and
+/// listed as provider dependencies, never as single points of failure; the region is the one
+/// shared fate, said once.
+#[test]
+fn aws_three_tier_has_no_false_alarm() {
+    let r = check("models/aws-three-tier.yaml");
+    assert_eq!(
+        common::summarize(&r),
+        ["info single-region us-east-1 [browse,checkout]"]
+    );
+    for j in &r.journeys {
+        assert!(j.single_points_of_failure.is_empty(), "{j:?}");
+        for managed in [
+            "us-east-1",
+            "cloudfront",
+            "alb",
+            "postgres",
+            "redis",
+            "uploads",
+        ] {
+            assert!(
+                j.provider_dependencies.iter().any(|d| d == managed),
+                "{managed} missing from {:?}",
+                j.provider_dependencies
+            );
+        }
+        // The SLAs in series: CloudFront 99.9, ALB 99.99, RDS 99.95, ElastiCache 99.99, S3 99.9.
+        let slas = 0.999 * 0.9999 * 0.9995 * 0.9999 * 0.999;
+        let availability = j.availability / 100.0;
+        assert!(
+            availability < slas && availability > slas - 0.0005,
+            "{} {}",
+            j.availability,
+            slas
+        );
+        // The app group needs 2 of its 3 instances: two zones down is fatal, one is not.
+        assert!(
+            j.pairs.iter().any(|p| p.a == "az-a" && p.b == "az-b"),
+            "{:?}",
+            j.pairs
+        );
+    }
+}
+
+/// A quorum queue of three nodes survives one node, not two; the workers that consume it
+/// are reachable, and the request journey does not wait for them.
+#[test]
+fn workers_and_queue_survive_one_queue_node() {
+    let r = check("models/workers-and-queue.yaml");
+    assert_eq!(common::summarize(&r), Vec::<String>::new());
+    let names: Vec<&str> = r.journeys.iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(names, ["requests", "jobs"]);
+    for j in &r.journeys {
+        assert!(j.single_points_of_failure.is_empty(), "{j:?}");
+        assert!(
+            j.pairs.iter().any(|p| p.a == "mq-1"
+                && p.b == "mq-2"
+                && p.shared.contains("quorum of `rabbitmq` (needs 2 of 3)")),
+            "{:?}",
+            j.pairs
+        );
+    }
+    // Needing all three nodes makes each of them fatal.
+    let src = std::fs::read_to_string("models/workers-and-queue.yaml").unwrap();
+    let all_three = src.replace("    quorum: 2\n", "    quorum: 3\n");
+    assert_ne!(src, all_three);
+    let spofs = common::spofs(&all_three);
+    assert!(
+        spofs
+            .iter()
+            .all(|s| s.contains("mq-1") && s.contains("mq-3")),
+        "{spofs:?}"
+    );
+    // Without the workers, only the jobs journey breaks: the enqueue is asynchronous.
+    let no_workers = src
+        .replace("    replicas: 4\n", "    replicas: 1\n")
+        .replace("    hosts: [web-1, web-2]\n", "    hosts: [web-1]\n");
+    let spofs = common::spofs(&no_workers);
+    assert!(
+        spofs[0].starts_with("requests: ") && !spofs[0].contains("web-1"),
+        "{spofs:?}"
+    );
+    assert!(spofs[1].contains("web-1"), "{spofs:?}");
+}
+
+/// Round robin over two servers that each keep their own database: divergent data.
+#[test]
+fn split_writes_diverge() {
+    let r = check("models/split-writes.yaml");
+    assert_eq!(
+        common::summarize(&r),
+        [
+            "warning missing-monitoring ",
+            "warning missing-firewall lb-1",
+            "error single-point-of-failure lb-1 [all,read,write]",
+            "error single-point-of-failure haproxy [all,read,write]",
+            "error divergent-data haproxy",
+        ]
+    );
+}

@@ -586,7 +586,9 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
     let candidates: Vec<u32> = units
         .iter()
         .copied()
-        .filter(|&u| node_of(u).is_none_or(|n| !jf.spofs.contains(&n)))
+        .filter(|&u| {
+            node_of(u).is_none_or(|n| !jf.spofs.contains(&n) && !jf.provider_run.contains(&n))
+        })
         .collect();
     let mut pairs = Vec::new();
     let pairs_complete = candidates.len() <= MAX_PAIR_UNITS && !jf.broken;

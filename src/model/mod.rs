@@ -378,6 +378,18 @@ impl Link {
             )
     }
 
+    /// Whether the link carries HTTP (or an unstated protocol, which on the web is HTTP):
+    /// what a certificate on a balancer or web server ends.
+    #[must_use]
+    pub fn is_http(&self) -> bool {
+        matches!(
+            self.endpoint.protocol.as_deref(),
+            None | Some(
+                "http" | "https" | "h2" | "http2" | "http3" | "grpc" | "grpcs" | "ws" | "wss"
+            )
+        )
+    }
+
     /// Whether the link is used by journey `j`.
     #[must_use]
     pub fn serves(&self, j: usize) -> bool {

@@ -133,6 +133,9 @@ impl Tier {
 
 /// The lowest rank a component of this kind sits at.
 fn kind_rank(c: &Component) -> u32 {
+    if c.is_rule_set() {
+        return 9; // a security group is a rule set beside the system, not a box on the path
+    }
     match c.kind {
         Kind::Client | Kind::Dns => 0,
         Kind::Cdn => 1,
@@ -536,10 +539,14 @@ pub fn component_line(c: &Component) -> String {
             format!("allows {}", ports.join(", "))
         });
     }
+    let folded = match c.replicas {
+        Some(n) if n > 1 => format!(" x {n}"),
+        _ => String::new(),
+    };
     if quals.is_empty() {
-        clean(name)
+        clean(&format!("{name}{folded}"))
     } else {
-        clean(&format!("{name} ({})", quals.join(", ")))
+        clean(&format!("{name} ({}){folded}", quals.join(", ")))
     }
 }
 

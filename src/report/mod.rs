@@ -124,8 +124,31 @@ fn shared_by(
             (&c.members, "redundant behind"),
         ] {
             if list.iter().any(|x| ca.contains(x)) && list.iter().any(|x| cb.contains(x)) {
+                if let Some(k) = c.quorum {
+                    return format!(
+                        "members of the quorum of `{}` (needs {k} of {})",
+                        c.id,
+                        c.pool.len()
+                    );
+                }
                 return format!("{what} `{}`", m.components[i].id);
             }
+        }
+    }
+    // A replica group: the pair is its instances' zones or hosts, or the group itself.
+    for (i, c) in m.components.iter().enumerate() {
+        let Some(n) = c.replicas else { continue };
+        let touches = |x| match graph.element(x) {
+            ElementRef::Component(k) => k == i,
+            ElementRef::Host(h) => c.placement_hosts.contains(&h),
+            ElementRef::Domain(d) => c.spread.contains(&d),
+        };
+        if n > 1 && touches(a) && touches(b) {
+            return format!(
+                "instances of replica group `{}` (needs {} of {n})",
+                c.id,
+                c.min_healthy.unwrap_or(1)
+            );
         }
     }
     let root = |cs: &[usize]| -> Vec<usize> {

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use crate::analysis::journeys::entry_groups;
 use crate::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta, Severity};
-use crate::model::{Kind, LinkOrigin, Model};
+use crate::model::{ElementRef, Kind, LinkOrigin, Model, Source};
 
 declare_rule! {
     /// ## What it does
@@ -74,10 +74,14 @@ impl Rule for MissingFirewall {
             let comp = &model.components[c];
             if matches!(comp.kind, Kind::Firewall | Kind::Client | Kind::VirtualIp)
                 || (comp.kind == Kind::Dns && comp.host.is_none())
+                || provider_edge(comp)
             {
                 continue;
             }
-            let host_fw = comp.host.and_then(|h| host_firewall(model, h));
+            let host_fw = comp
+                .host
+                .and_then(|h| host_firewall(model, h))
+                .or_else(|| security_group(model, c));
             // A firewall on the path: every link into it comes from a firewall.
             let incoming = g.links_to(c);
             let behind_network_fw = !incoming.is_empty()
@@ -94,10 +98,16 @@ impl Rule for MissingFirewall {
             };
             match host_fw {
                 Some(fw) => {
-                    // The host has a firewall: it must not admit a database port.
-                    let Some(allow) = &model.components[fw].allow else {
+                    // The host has a firewall: it must not admit a database port from anywhere.
+                    if model.components[fw].allow.is_none() {
                         continue;
-                    };
+                    }
+                    let allow: Vec<u16> = model.components[fw]
+                        .allow_rules
+                        .iter()
+                        .filter(|r| r.from == Source::Internet)
+                        .map(|r| r.port)
+                        .collect();
                     for &d in &databases {
                         let ports = database_ports(cx, d);
                         if let Some(p) = ports.iter().find(|p| allow.contains(p)) {
@@ -156,11 +166,38 @@ impl Rule for MissingFirewall {
     }
 }
 
-/// The firewall component running on host `h`, if any.
+/// The firewall protecting host `h`: one running on it, or a security group whose
+/// `protects` names the host or a domain it is in.
 fn host_firewall(model: &Model, h: usize) -> Option<usize> {
     model
         .components_on(h)
-        .find(|&c| model.components[c].kind == Kind::Firewall)
+        .find(|&c| model.components[c].kind == Kind::Firewall && !model.components[c].is_rule_set())
+        .or_else(|| {
+            let domains = model.domains_of_host(h);
+            model.components.iter().position(|f| {
+                f.kind == Kind::Firewall
+                    && f.protects.iter().any(|p| match *p {
+                        ElementRef::Host(x) => x == h,
+                        ElementRef::Domain(d) => domains.contains(&d),
+                        ElementRef::Component(_) => false,
+                    })
+            })
+        })
+}
+
+/// The security group whose `protects` names component `c` (or its host or domain).
+fn security_group(model: &Model, c: usize) -> Option<usize> {
+    model
+        .components
+        .iter()
+        .position(|f| f.kind == Kind::Firewall && f.protects.contains(&ElementRef::Component(c)))
+}
+
+/// A provider's edge (a managed CDN, DNS, object store or a third-party API): the provider
+/// filters what reaches it; there is no firewall of yours to put in front.
+fn provider_edge(comp: &crate::model::Component) -> bool {
+    comp.kind == Kind::External
+        || (comp.managed && matches!(comp.kind, Kind::Cdn | Kind::Dns | Kind::ObjectStorage))
 }
 
 /// The components the internet reaches directly, in model order.
@@ -169,6 +206,9 @@ fn exposed_components(cx: &LintContext<'_, '_>) -> Vec<usize> {
     let model = g.model;
     let mut out = BTreeSet::new();
     for client in g.clients() {
+        if model.components[client].network == Some(crate::model::Network::Internal) {
+            continue; // an office or VPN client: what it reaches is not on the internet
+        }
         for l in g.links_from(client) {
             out.insert(model.links[l].to);
         }

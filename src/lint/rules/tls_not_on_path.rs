@@ -63,7 +63,8 @@ impl Rule for TlsNotOnPath {
         for client in g.clients() {
             for l in g.request_links(client) {
                 let link = &model.links[l];
-                if !link.tls() {
+                // Only HTTPS ends at a certificate; SSH, AMQPS and the like carry their own keys.
+                if !link.tls() || !link.is_http() {
                     continue;
                 }
                 // Follow the encrypted hops: through virtual IPs, and through balancers that

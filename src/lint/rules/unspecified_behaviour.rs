@@ -122,7 +122,9 @@ impl Rule for UnspecifiedBehaviour {
                     "add `failover_by: <component>` naming the orchestrator, Patroni, MHA or keepalived, and model it".to_owned(),
                 ));
             }
-            if c.is_provider_run() && !written("availability") {
+            // Monitoring is off the request path: its SLA and zones change no verdict.
+            let on_path = c.kind != Kind::Monitoring;
+            if on_path && c.is_provider_run() && !written("availability") {
                 let assumed = if c.managed { "99.95%" } else { "99.9%" };
                 said.push((
                     format!(
@@ -133,7 +135,13 @@ impl Rule for UnspecifiedBehaviour {
                     "add `availability:` with the provider's published SLA".to_owned(),
                 ));
             }
-            if c.managed && c.zones.is_empty() && c.host.is_none() {
+            // A CDN's or DNS provider's edge is global: it has no zones to state.
+            if on_path
+                && c.managed
+                && c.zones.is_empty()
+                && c.host.is_none()
+                && !matches!(c.kind, Kind::Cdn | Kind::Dns)
+            {
                 said.push((
                     format!("`{}`: managed, but its zones are not stated; assumed to span several (not a single point of failure of the design)", c.id),
                     "managed",
