@@ -3,6 +3,7 @@ pub mod analysis;
 pub mod diff;
 pub mod escape;
 pub mod graph;
+pub mod import;
 pub mod lint;
 pub mod model;
 pub mod policy;

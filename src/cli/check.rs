@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use archdoc::lint::{LintOptions, Severity, registry};
-use archdoc::model::files::{files_under, is_model_file_name};
+use archdoc::model::files::{foreign_format, is_model_file_name, project_files_under};
 use archdoc::model::{Limits, ModelError, load_file};
 use archdoc::policy::baseline::Comparison;
 use archdoc::policy::{Baseline, Config, ConfigCache};
@@ -39,6 +39,10 @@ pub(crate) struct CheckArgs {
     /// Fail only on findings the same models did not have at the merge-base of this git ref.
     #[arg(long, value_name = "REF")]
     new_since: Option<String>,
+    /// Check files of another format without writing a model: `compose` or `kubernetes`
+    /// (what `archdoc import` reads). Findings point at the source files' lines.
+    #[arg(long, value_name = "FORMAT", conflicts_with = "new_since")]
+    from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,11 +128,32 @@ pub(crate) fn collect_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Box<Mode
         })?;
         if meta.is_dir() {
             let before = out.len();
-            out.extend(files_under(p, false).into_iter().filter(|f| {
-                f.file_name()
+            for f in project_files_under(p) {
+                if !f
+                    .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(is_model_file_name)
-            }));
+                {
+                    continue;
+                }
+                // YAML that is clearly something else (Compose, Kubernetes, a workflow) is
+                // passed over with one line, not reported as a broken model.
+                let text =
+                    archdoc::model::files::read_bounded_text(&f, 1024 * 1024).unwrap_or_default();
+                if let Some(foreign) = foreign_format(&text) {
+                    let shown = display_path(&f);
+                    let how = match foreign.import_format() {
+                        Some(fmt) => format!("; to check it: archdoc check --from {fmt} {shown}"),
+                        None => String::new(),
+                    };
+                    err(&format!(
+                        "skipped `{shown}`: {}, not an archdoc model{how}\n",
+                        foreign.describe()
+                    ));
+                    continue;
+                }
+                out.push(f);
+            }
             if out.len() == before {
                 return Err(Box::new(
                     ModelError::file(
@@ -183,7 +208,34 @@ pub(crate) fn check_files(
                 checked.models.push(model);
                 checked.configs.push(cfg);
             }
-            Err(errs) => checked.errors.extend(errs),
+            Err(errs) => {
+                let text = archdoc::model::files::read_bounded_text(f, limits.max_file_bytes)
+                    .unwrap_or_default();
+                match foreign_format(&text).filter(|x| *x != archdoc::model::files::Foreign::Other)
+                {
+                    Some(foreign) => {
+                        let shown = display_path(f);
+                        let help = match foreign.import_format() {
+                            Some(fmt) => format!(
+                                "check it with `archdoc check --from {fmt} {shown}`, or write a model from it with `archdoc import {fmt} {shown} --output models/NAME.yaml`"
+                            ),
+                            None => "pass only archdoc models (YAML with `components:`)".to_owned(),
+                        };
+                        checked.errors.push(
+                            ModelError::file(
+                                "model::not-a-model",
+                                &shown,
+                                format!(
+                                    "`{shown}` is {}, not an archdoc model",
+                                    foreign.describe()
+                                ),
+                            )
+                            .with_help(help),
+                        );
+                    }
+                    None => checked.errors.extend(errs),
+                }
+            }
         }
     }
     Ok(checked)
@@ -267,6 +319,14 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         err(&report::human_error(e, err_style));
         EXIT_TROUBLE
     };
+    if let Some(from) = &args.from {
+        return match check_imported(from, args) {
+            Ok(checked) => {
+                report_checked(args, &formats, checked, &args.paths, out_style, err_style)
+            }
+            Err(e) => fail(&e),
+        };
+    }
     let files = match collect_models(&args.paths) {
         Ok(f) => f,
         Err(e) => return fail(&e),
@@ -282,11 +342,39 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         no_ignores: args.no_ignores,
         ..LintOptions::default()
     };
-    let mut checked = match check_files(&files, config.as_ref(), options) {
+    let checked = match check_files(&files, config.as_ref(), options) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
 
+    report_checked(args, &formats, checked, &files, out_style, err_style)
+}
+
+/// Applies the baseline, writes every format and decides the exit code.
+fn report_checked(
+    args: &CheckArgs,
+    formats: &[(Format, Option<PathBuf>)],
+    mut checked: Checked,
+    files: &[PathBuf],
+    out_style: HumanStyle,
+    err_style: HumanStyle,
+) -> u8 {
+    let json_wanted = formats.iter().any(|(f, _)| *f == Format::Json);
+    let fail = |e: &ModelError| {
+        if json_wanted {
+            out(&report::json(
+                &[],
+                std::slice::from_ref(e),
+                &Comparison::default(),
+            ));
+        }
+        err(&report::human_error(e, err_style));
+        EXIT_TROUBLE
+    };
+    let options = LintOptions {
+        no_ignores: args.no_ignores,
+        ..LintOptions::default()
+    };
     // What counts: everything, or only what the baseline (or the git base) did not have.
     let mut cmp = Comparison::default();
     if let Some(path) = &args.baseline {
@@ -295,7 +383,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             Err(e) => return fail(&e),
         }
     } else if let Some(git_ref) = &args.new_since {
-        match super::git::baseline_at_merge_base(git_ref, &files, &checked, options) {
+        match super::git::baseline_at_merge_base(git_ref, files, &checked, options) {
             Ok(b) => cmp = b.apply(&mut checked.reports),
             Err(e) => return fail(&e),
         }
@@ -315,7 +403,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     };
     let reports = &checked.reports;
     let errors = &checked.errors;
-    for (format, file) in &formats {
+    for (format, file) in formats {
         let text = match format {
             Format::Json => report::json(reports, errors, &cmp),
             Format::Concise => {
@@ -382,4 +470,55 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         .flat_map(|r| &r.findings)
         .any(|f| f.severity >= threshold);
     u8::from(failing && !args.exit_zero)
+}
+
+/// `check --from FORMAT FILE...`: imports the files and checks the model without writing it;
+/// findings point at the source lines their elements came from.
+fn check_imported(from: &str, args: &CheckArgs) -> Result<Checked, Box<ModelError>> {
+    let format = super::import::parse_format(from)?;
+    if args.paths.is_empty() {
+        return Err(Box::new(
+            ModelError::file(
+                "import::no-files",
+                from,
+                format!("`--from {from}` needs the files to read"),
+            )
+            .with_help(format!(
+                "e.g. `archdoc check --from {from} docker-compose.yml`"
+            )),
+        ));
+    }
+    let paths: Vec<&Path> = args.paths.iter().map(PathBuf::as_path).collect();
+    let limits = Limits::default();
+    let draft = archdoc::import::import(format, &paths, &limits)?;
+    let model = match archdoc::import::load_draft(&draft, &limits) {
+        Ok(m) => m,
+        Err(mut errors) => {
+            let first = errors.remove(0);
+            return Err(Box::new(first));
+        }
+    };
+    let config = match explicit_config(args.config.as_deref())? {
+        Some(c) => c,
+        None => match archdoc::policy::Config::discover(&args.paths[0]) {
+            Some(p) => Config::load(&p, &display_path(&p))?,
+            None => Config::default(),
+        },
+    };
+    let options = LintOptions {
+        no_ignores: args.no_ignores,
+        ..LintOptions::default()
+    };
+    let mut report = ModelReport::check_with(&model, options, &config);
+    archdoc::import::relocate(&mut report.findings, &draft);
+    archdoc::import::relocate(&mut report.suppressed, &draft);
+    for s in &draft.skipped {
+        err(&format!("skipped: {s}\n"));
+    }
+    Ok(Checked {
+        reports: vec![report],
+        models: vec![model],
+        errors: Vec::new(),
+        configs: vec![config],
+    })
 }

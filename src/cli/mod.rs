@@ -8,6 +8,7 @@ mod check;
 mod diff;
 mod draw;
 mod git;
+mod import;
 mod rule;
 mod serve;
 mod site;
@@ -40,6 +41,8 @@ enum Command {
     Theme(site::ThemeArgs),
     /// Draw a model: whiteboard text, SVG, DOT or Mermaid.
     Draw(draw::DrawArgs),
+    /// Write an archdoc model from Docker Compose files or Kubernetes manifests.
+    Import(import::ImportArgs),
     /// Print the JSON Schema of the model format (for editors).
     Schema,
     /// Print a rule's documentation, or list every rule.
@@ -68,6 +71,7 @@ pub(crate) fn run() -> u8 {
         Command::Theme(args) => site::theme(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Baseline(args) => baseline::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Schema => {
             out(archdoc::model::schema_json());
             0

@@ -151,3 +151,142 @@ pub fn read_bounded_text(path: &Path, limit: usize) -> Result<String, ReadError>
 pub const MAX_SETTINGS_BYTES: usize = 16 * 1024 * 1024;
 /// The largest page or theme file read.
 pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a YAML or JSON file that is not an archdoc model looks like it is, judged from its
+/// top-level keys: enough to say "this is a Compose file; import it" instead of reporting
+/// `unknown field 'services'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Foreign {
+    /// A Docker Compose file (`services:`).
+    Compose,
+    /// Kubernetes manifests (`apiVersion:` and `kind:`).
+    Kubernetes,
+    /// A Terraform plan or state in JSON (`format_version`).
+    TerraformPlan,
+    /// A Threagile model (`technical_assets:`).
+    Threagile,
+    /// A GitHub Actions workflow (`on:` and `jobs:`).
+    GithubWorkflow,
+    /// YAML with none of a model's top-level keys.
+    Other,
+}
+
+impl Foreign {
+    /// What the file is, for a message.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Foreign::Compose => "a Docker Compose file",
+            Foreign::Kubernetes => "a Kubernetes manifest",
+            Foreign::TerraformPlan => "a Terraform plan (JSON)",
+            Foreign::Threagile => "a Threagile model",
+            Foreign::GithubWorkflow => "a GitHub Actions workflow",
+            Foreign::Other => "YAML with none of a model's top-level keys",
+        }
+    }
+
+    /// The `archdoc import` format that reads it, if any.
+    #[must_use]
+    pub fn import_format(self) -> Option<&'static str> {
+        match self {
+            Foreign::Compose => Some("compose"),
+            Foreign::Kubernetes => Some("kubernetes"),
+            Foreign::TerraformPlan => Some("terraform"),
+            Foreign::Threagile => Some("threagile"),
+            Foreign::GithubWorkflow | Foreign::Other => None,
+        }
+    }
+}
+
+/// The top-level mapping keys of a YAML text (every document), read line by line: a key at
+/// column 0 followed by `:`. Cheap and safe on any input; no YAML is parsed.
+#[must_use]
+pub fn top_level_keys(text: &str) -> Vec<&str> {
+    let mut keys = Vec::new();
+    for line in text.lines().take(200_000) {
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '{' | '[' | '}' | ']' | '.') {
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
+        let key = line[..colon].trim().trim_matches(['"', '\'']);
+        if !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '$'))
+            && !keys.contains(&key)
+        {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// The keys an archdoc model may have at its top level.
+const MODEL_KEYS: [&str; 9] = [
+    "name",
+    "description",
+    "slo",
+    "domains",
+    "hosts",
+    "components",
+    "links",
+    "journeys",
+    "ignore",
+];
+
+/// What a file that is not an archdoc model is, or `None` when it may be one.
+#[must_use]
+pub fn foreign_format(text: &str) -> Option<Foreign> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let head: String = trimmed.chars().take(4096).collect();
+        if head.contains("\"format_version\"") {
+            return Some(Foreign::TerraformPlan);
+        }
+    }
+    let keys = top_level_keys(text);
+    let has = |k: &str| keys.contains(&k);
+    if has("components") {
+        return None;
+    }
+    if has("apiVersion") && has("kind") {
+        return Some(Foreign::Kubernetes);
+    }
+    if has("services") {
+        return Some(Foreign::Compose);
+    }
+    if has("technical_assets") {
+        return Some(Foreign::Threagile);
+    }
+    if has("jobs") && (has("on") || has("\"on\"")) {
+        return Some(Foreign::GithubWorkflow);
+    }
+    if !keys.is_empty() && !keys.iter().any(|k| MODEL_KEYS.contains(k)) {
+        return Some(Foreign::Other);
+    }
+    None
+}
+
+/// The files under `dir` the way git sees the project: sorted, `.gitignore`d and hidden files
+/// left out, symlinks not followed, at most 16 directories deep.
+#[must_use]
+pub fn project_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .standard_filters(true)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(17))
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    out.sort();
+    out
+}

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 pub use error::{ModelError, ModelErrorReport};
 pub use load::{Limits, load_bytes, load_file, load_str, parse_date};
+pub(crate) use load::{parse_error, yaml_options};
 pub use schema::{
     Algorithm, DataAccess, DomainKind, Failover, Kind, Mode, Network, RecordType, Replication, Role,
 };

@@ -1,0 +1,393 @@
+//! The model an importer builds before it is written: elements with the place in the source
+//! file they came from, and every assumption as a comment. Written out as YAML the user then
+//! owns, or loaded directly by `check --from`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::model::Span;
+
+/// A field value, written in YAML flow style.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string, always quoted.
+    Str(String),
+    /// A plain word (an id or an enum value), written bare.
+    Word(String),
+    /// A whole number.
+    Int(i64),
+    /// A number with a fraction.
+    Float(f64),
+    /// True or false.
+    Bool(bool),
+    /// A flow list.
+    List(Vec<Value>),
+    /// A flow mapping.
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// A quoted string.
+    pub fn str(s: impl Into<String>) -> Self {
+        Value::Str(s.into())
+    }
+
+    /// A bare word.
+    pub fn word(s: impl Into<String>) -> Self {
+        Value::Word(s.into())
+    }
+
+    /// A list of bare words.
+    pub fn words<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Self {
+        Value::List(items.into_iter().map(|s| Value::Word(s.into())).collect())
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Value::Str(s) => out.push_str(&quote(s)),
+            Value::Word(w) => {
+                if is_plain_word(w) {
+                    out.push_str(w);
+                } else {
+                    out.push_str(&quote(w));
+                }
+            }
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Float(f) => {
+                let _ = write!(out, "{f}");
+            }
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::List(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    v.write(out);
+                }
+                out.push(']');
+            }
+            Value::Map(fields) => {
+                out.push_str("{ ");
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(k);
+                    out.push_str(": ");
+                    v.write(out);
+                }
+                out.push_str(" }");
+            }
+        }
+    }
+}
+
+/// A YAML double-quoted scalar: JSON's string syntax is valid YAML.
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// Whether a word can be written without quotes and read back as the same string.
+fn is_plain_word(w: &str) -> bool {
+    !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            w.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        )
+}
+
+/// Where an element came from: a source file (index into [`Draft::sources`]) and a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// Which source file.
+    pub file: usize,
+    /// Where in it.
+    pub span: Span,
+}
+
+/// One element (domain, host or component) of the draft.
+#[derive(Debug, Clone, Default)]
+pub struct Element {
+    /// Its id, already safe for a model.
+    pub id: String,
+    /// Its fields, in the order they are written.
+    pub fields: Vec<(String, Value)>,
+    /// Comments written above its fields: where it came from, what was assumed.
+    pub comments: Vec<String>,
+    /// Where it came from.
+    pub origin: Option<Origin>,
+}
+
+impl Element {
+    /// An element with an id.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets a field, replacing an earlier value.
+    pub fn set(&mut self, key: &str, v: Value) -> &mut Self {
+        match self.fields.iter_mut().find(|(k, _)| k == key) {
+            Some((_, old)) => *old = v,
+            None => self.fields.push((key.to_owned(), v)),
+        }
+        self
+    }
+
+    /// A field's value.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Removes a field.
+    pub fn unset(&mut self, key: &str) {
+        self.fields.retain(|(k, _)| k != key);
+    }
+
+    /// Adds a comment ("assumed: ...").
+    pub fn note(&mut self, c: impl Into<String>) -> &mut Self {
+        self.comments.push(c.into());
+        self
+    }
+}
+
+/// A link of the draft.
+#[derive(Debug, Clone, Default)]
+pub struct DraftLink {
+    /// Caller.
+    pub from: String,
+    /// Callee.
+    pub to: String,
+    /// Other fields (`protocol`, `port`, `tls`, `async`, ...).
+    pub fields: Vec<(String, Value)>,
+    /// Why the link is there ("depends_on", "DATABASE_URL").
+    pub comment: Option<String>,
+}
+
+/// A source file an import read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user named it.
+    pub display: String,
+    /// Its text.
+    pub text: std::sync::Arc<str>,
+}
+
+/// The model an importer builds.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// The model's name.
+    pub name: String,
+    /// What the import assumed for the model as a whole; written at the top.
+    pub notes: Vec<String>,
+    /// Failure domains.
+    pub domains: Vec<Element>,
+    /// Hosts.
+    pub hosts: Vec<Element>,
+    /// Components.
+    pub components: Vec<Element>,
+    /// Links.
+    pub links: Vec<DraftLink>,
+    /// Journeys, when the source says more than the defaults.
+    pub journeys: Vec<Element>,
+    /// What was read and not understood: one line each.
+    pub skipped: Vec<String>,
+    /// The files read.
+    pub sources: Vec<SourceFile>,
+}
+
+impl Draft {
+    /// The component with this id.
+    pub fn component_mut(&mut self, id: &str) -> Option<&mut Element> {
+        self.components.iter_mut().find(|c| c.id == id)
+    }
+
+    /// Whether a component with this id exists.
+    #[must_use]
+    pub fn has_component(&self, id: &str) -> bool {
+        self.components.iter().any(|c| c.id == id)
+    }
+
+    /// Adds a link unless one with the same ends exists (the first one wins; its comment
+    /// grows).
+    pub fn link(&mut self, link: DraftLink) {
+        if link.from == link.to {
+            return;
+        }
+        if let Some(old) = self
+            .links
+            .iter_mut()
+            .find(|l| l.from == link.from && l.to == link.to)
+        {
+            for (k, v) in link.fields {
+                if !old.fields.iter().any(|(ok, _)| *ok == k) {
+                    old.fields.push((k, v));
+                }
+            }
+            if let (Some(a), Some(b)) = (&mut old.comment, link.comment)
+                && !a.contains(&b)
+            {
+                a.push_str(", ");
+                a.push_str(&b);
+            }
+            return;
+        }
+        self.links.push(link);
+    }
+
+    /// Where each element id came from.
+    #[must_use]
+    pub fn origins(&self) -> BTreeMap<String, Origin> {
+        self.domains
+            .iter()
+            .chain(&self.hosts)
+            .chain(&self.components)
+            .filter_map(|e| e.origin.map(|o| (e.id.clone(), o)))
+            .collect()
+    }
+
+    /// The model as YAML text, with the assumptions as comments.
+    #[must_use]
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        let files: Vec<&str> = self.sources.iter().map(|s| s.display.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "# Imported by `archdoc import` from {}.",
+            comment_text(&files.join(", "))
+        );
+        out.push_str(
+            "# This model is yours now: edit it, and say what the import could only assume.\n",
+        );
+        for n in &self.notes {
+            let _ = writeln!(out, "# {}", comment_text(n));
+        }
+        if !self.skipped.is_empty() {
+            out.push_str("# Not imported:\n");
+            for s in &self.skipped {
+                let _ = writeln!(out, "#   - {}", comment_text(s));
+            }
+        }
+        let _ = writeln!(out, "name: {}", quote(&self.name));
+        section(&mut out, "domains", &self.domains);
+        section(&mut out, "hosts", &self.hosts);
+        section(&mut out, "components", &self.components);
+        if !self.links.is_empty() {
+            out.push_str("links:\n");
+            for l in &self.links {
+                let mut fields = vec![
+                    ("from".to_owned(), Value::word(&l.from)),
+                    ("to".to_owned(), Value::word(&l.to)),
+                ];
+                fields.extend(l.fields.iter().cloned());
+                out.push_str("  - ");
+                Value::Map(fields).write(&mut out);
+                if let Some(c) = &l.comment {
+                    let _ = write!(out, "  # {}", comment_text(c));
+                }
+                out.push('\n');
+            }
+        }
+        section(&mut out, "journeys", &self.journeys);
+        out
+    }
+}
+
+/// A comment's text on one line.
+fn comment_text(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn section(out: &mut String, name: &str, elements: &[Element]) {
+    if elements.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{name}:");
+    for e in elements {
+        let id = Value::word(&e.id);
+        let mut key = String::new();
+        id.write(&mut key);
+        if e.comments.is_empty() && e.fields.len() <= 4 {
+            let _ = write!(out, "  {key}: ");
+            if e.fields.is_empty() {
+                out.push_str("{}");
+            } else {
+                Value::Map(e.fields.clone()).write(out);
+            }
+            out.push('\n');
+            continue;
+        }
+        let _ = writeln!(out, "  {key}:");
+        for c in &e.comments {
+            let _ = writeln!(out, "    # {}", comment_text(c));
+        }
+        if e.fields.is_empty() {
+            // A mapping with only comments would read as null: keep it a mapping.
+            out.push_str("    {}\n");
+        }
+        for (k, v) in &e.fields {
+            let _ = write!(out, "    {k}: ");
+            v.write(out);
+            out.push('\n');
+        }
+    }
+}
+
+/// A name from a source turned into a model id: letters, digits, `-`, `_`, `.`, starting
+/// with a letter or digit.
+#[must_use]
+pub fn safe_id(name: &str) -> String {
+    let mut id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(100)
+        .collect();
+    while id.starts_with(['-', '_', '.']) {
+        id.remove(0);
+    }
+    if id.is_empty() {
+        id.push_str("unnamed");
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_so_they_read_back() {
+        let mut s = String::new();
+        Value::Map(vec![
+            ("a".into(), Value::word("yes")),
+            ("b".into(), Value::str("x\"y\n")),
+            ("c".into(), Value::words(["web-1", "db"])),
+        ])
+        .write(&mut s);
+        assert_eq!(s, r#"{ a: "yes", b: "x\"y\n", c: [web-1, db] }"#);
+    }
+
+    #[test]
+    fn ids_are_made_safe() {
+        assert_eq!(safe_id("my app/web"), "my-app-web");
+        assert_eq!(safe_id("_x"), "x");
+        assert_eq!(safe_id("!!"), "unnamed");
+    }
+}
