@@ -395,6 +395,13 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
     if entries > 0 {
         draft.components.insert(0, entry);
     }
+    let ways_in: Vec<String> = draft
+        .links
+        .iter()
+        .filter(|l| l.from == "user" && !l.fields.iter().any(|(k, _)| k == "optional"))
+        .map(|l| l.to.clone())
+        .collect();
+    draft.entry_journeys(&ways_in);
     for g in &guesses {
         if g.kind == "monitoring" && !g.agent {
             draft.notes.push(

@@ -244,6 +244,79 @@ impl Draft {
         self.links.push(link);
     }
 
+    /// One journey per way in when there are several (a client needs every link it has, but
+    /// the users of `vote` do not need `result`), and one for the workers.
+    pub fn entry_journeys(&mut self, entries: &[String]) {
+        let workers: Vec<String> = self
+            .components
+            .iter()
+            .filter(|c| c.get("kind") == Some(&Value::word("worker")))
+            .map(|c| c.id.clone())
+            .collect();
+        if entries.len() < 2 {
+            return; // the default journeys (and `jobs` for workers) fit
+        }
+        for e in entries {
+            let mut j = Element::new(safe_id(&format!("via-{e}")));
+            j.set("label", Value::str(format!("Requests to {e}")));
+            j.set("entry", Value::word(e));
+            if self.reaches_database(e) {
+                j.set("data", Value::word("read"));
+                j.note("assumed: reads data (it reaches a database); say `write` if it writes");
+            } else {
+                j.set("data", Value::word("none"));
+            }
+            self.journeys.push(j);
+        }
+        if let Some(w) = workers.first() {
+            let mut j = Element::new("jobs");
+            j.set("label", Value::str("Background jobs"));
+            j.set("entry", Value::word(w));
+            j.set("data", Value::word("none"));
+            self.journeys.push(j);
+        }
+        self.notes.push(
+            "one journey per way in (each published entry point), each needing what it calls; say which read or write data"
+                .to_owned(),
+        );
+    }
+
+    /// Whether links from `start` lead to a database.
+    fn reaches_database(&self, start: &str) -> bool {
+        let mut seen = vec![start.to_owned()];
+        let mut stack = vec![start.to_owned()];
+        while let Some(c) = stack.pop() {
+            if self
+                .components
+                .iter()
+                .any(|x| x.id == c && x.get("kind") == Some(&Value::word("database")))
+            {
+                return true;
+            }
+            let mut next: Vec<String> = self
+                .links
+                .iter()
+                .filter(|l| l.from == c)
+                .map(|l| l.to.clone())
+                .collect();
+            for comp in self.components.iter().filter(|x| x.id == c) {
+                if let Some(Value::List(pool)) = comp.get("pool") {
+                    next.extend(pool.iter().filter_map(|v| match v {
+                        Value::Word(w) => Some(w.clone()),
+                        _ => None,
+                    }));
+                }
+            }
+            for n in next {
+                if !seen.contains(&n) {
+                    seen.push(n.clone());
+                    stack.push(n);
+                }
+            }
+        }
+        false
+    }
+
     /// Where each element id came from.
     #[must_use]
     pub fn origins(&self) -> BTreeMap<String, Origin> {
