@@ -1,6 +1,7 @@
 //! archdoc: describe web infrastructure once, as a YAML model; lint it, draw it, document it.
 pub mod analysis;
 pub mod diff;
+pub mod editor;
 pub mod escape;
 pub mod graph;
 pub mod import;

@@ -43,6 +43,15 @@ pub(crate) struct CheckArgs {
     /// (what `archdoc import` reads). Findings point at the source files' lines.
     #[arg(long, value_name = "FORMAT", conflicts_with = "new_since")]
     from: Option<String>,
+    /// Report only these rules (repeatable, or comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Leave these rules out (repeatable, or comma-separated).
+    #[arg(long = "ignore", value_name = "RULE", value_delimiter = ',')]
+    ignore_rules: Vec<String>,
+    /// Check again whenever a model changes (until interrupted).
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +131,10 @@ pub(crate) fn collect_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Box<Mode
     };
     let mut out = Vec::new();
     for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(p.clone()); // standard input
+            continue;
+        }
         let name = display_path(p);
         let meta = std::fs::metadata(p).map_err(|e| {
             ModelError::file("model::io", &name, format!("cannot read `{name}`: {e}"))
@@ -199,8 +212,19 @@ pub(crate) fn check_files(
         configs: Vec::new(),
     };
     for f in files {
-        let cfg = configs.for_model(f)?;
-        match load_file(f, &display_path(f), &limits) {
+        let from_stdin = f.as_os_str() == "-";
+        let cfg = if from_stdin {
+            config.cloned().unwrap_or_default()
+        } else {
+            configs.for_model(f)?
+        };
+        let loaded = if from_stdin {
+            read_stdin(limits.max_file_bytes)
+                .and_then(|text| archdoc::model::load_str(&text, "<stdin>", &limits))
+        } else {
+            load_file(f, &display_path(f), &limits)
+        };
+        match loaded {
             Ok(model) => {
                 checked
                     .reports
@@ -289,6 +313,42 @@ fn outputs_are_not_inputs(
 }
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
+    for rule in args.select.iter().chain(&args.ignore_rules) {
+        if archdoc::lint::registry::find(rule).is_none() {
+            let ids = archdoc::lint::registry::ALL.iter().map(|r| r.meta().id);
+            let hint = archdoc::model::suggest::did_you_mean(rule, ids)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            err(&format!(
+                "error: no rule named `{rule}`{hint}; `archdoc rule --list` lists them\n"
+            ));
+            return EXIT_TROUBLE;
+        }
+    }
+    if !args.watch {
+        return run_once(args);
+    }
+    let mut code = run_once(args);
+    let watched: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from("models")]
+    } else {
+        args.paths.clone()
+    };
+    let nowhere = PathBuf::from("/nonexistent-archdoc-output");
+    let tmp = |n: &str| n.starts_with('.') || n.ends_with('~') || n.contains(".archdoc-tmp");
+    let watching = super::serve::watch_changes(&watched, &nowhere, &tmp, |_| {
+        err("\n--- change seen: checking again ---\n");
+        code = run_once(args);
+        true
+    });
+    if let Err(e) = watching {
+        err(&format!("error: {e}\n"));
+        return EXIT_TROUBLE;
+    }
+    code
+}
+
+fn run_once(args: &CheckArgs) -> u8 {
     let out_style = HumanStyle {
         color: use_color(&std::io::stdout()),
         width: 100,
@@ -359,6 +419,14 @@ fn report_checked(
     out_style: HumanStyle,
     err_style: HumanStyle,
 ) -> u8 {
+    let keep = |rule: &str| {
+        (args.select.is_empty() || args.select.iter().any(|r| r == rule))
+            && !args.ignore_rules.iter().any(|r| r == rule)
+    };
+    for r in &mut checked.reports {
+        r.findings.retain(|f| keep(f.rule));
+        r.suppressed.retain(|f| keep(f.rule));
+    }
     let json_wanted = formats.iter().any(|(f, _)| *f == Format::Json);
     let fail = |e: &ModelError| {
         if json_wanted {
@@ -411,6 +479,16 @@ fn report_checked(
                 for e in errors {
                     s.push_str(&format!("{e}\n"));
                 }
+                let all: Vec<&archdoc::lint::Finding> =
+                    reports.iter().flat_map(|r| &r.findings).collect();
+                let count = |sev| all.iter().filter(|f| f.severity == sev).count();
+                s.push_str(&format!(
+                    "{} findings: {} errors, {} warnings, {} infos\n",
+                    all.len(),
+                    count(Severity::Error),
+                    count(Severity::Warning),
+                    count(Severity::Info)
+                ));
                 s
             }
             Format::Human => {
@@ -520,5 +598,36 @@ fn check_imported(from: &str, args: &CheckArgs) -> Result<Checked, Box<ModelErro
         models: vec![model],
         errors: Vec::new(),
         configs: vec![config],
+    })
+}
+
+/// A model from standard input (`archdoc check -`), bounded like a file.
+fn read_stdin(limit: usize) -> Result<String, Vec<ModelError>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    if let Err(e) = std::io::stdin().take(cap).read_to_end(&mut bytes) {
+        return Err(vec![ModelError::file(
+            "model::io",
+            "<stdin>",
+            format!("cannot read standard input: {e}"),
+        )]);
+    }
+    if bytes.len() > limit {
+        return Err(vec![ModelError::file(
+            "model::too-large",
+            "<stdin>",
+            format!(
+                "standard input holds more than the {} a model may be",
+                archdoc::model::files::human_bytes(limit)
+            ),
+        )]);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        vec![ModelError::file(
+            "model::io",
+            "<stdin>",
+            "standard input is not UTF-8 text".to_owned(),
+        )]
     })
 }

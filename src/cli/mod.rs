@@ -9,6 +9,7 @@ mod diff;
 mod draw;
 mod git;
 mod import;
+mod lsp;
 mod rule;
 mod serve;
 mod site;
@@ -21,7 +22,20 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour output: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The `--color` choice, set once at start.
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -47,6 +61,16 @@ enum Command {
     Schema,
     /// Print a rule's documentation, or list every rule.
     Rule(rule::RuleArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print archdoc's man page (roff).
+    Man,
+    /// Run the language server over stdio: diagnostics, hover, go to definition, references
+    /// and completion for models in any LSP editor.
+    Lsp,
 }
 
 /// Exit code: archdoc could not do its job.
@@ -62,7 +86,26 @@ pub(crate) fn run() -> u8 {
             return code;
         }
     };
+    let _ = COLOR.set(cli.color);
     match cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "archdoc", &mut buf);
+            out(&String::from_utf8_lossy(&buf));
+            0
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut buf) {
+                err(&format!("error: cannot render the man page: {e}\n"));
+                return EXIT_TROUBLE;
+            }
+            out(&String::from_utf8_lossy(&buf));
+            0
+        }
+        Command::Lsp => lsp::run(),
         Command::Check(args) => check::run(&args),
         Command::Draw(args) => draw::run(&args),
         Command::Build(args) => site::build(&args),
@@ -100,5 +143,10 @@ pub(crate) fn err(text: &str) {
 
 /// Whether to colour output written to stdout/stderr.
 pub(crate) fn use_color(stream: &impl std::io::IsTerminal) -> bool {
+    match COLOR.get() {
+        Some(ColorChoice::Always) => return true,
+        Some(ColorChoice::Never) => return false,
+        _ => {}
+    }
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stream.is_terminal()
 }

@@ -416,9 +416,13 @@ const INIT_MODEL: &str = include_str!("../../models/simple-web-stack.yaml");
 const INIT_PAGE: &str = "# My architecture\n\nThis site is built by `archdoc build` from the Markdown pages in `site/` and the\nmodels in `models/`.\n\n## The design\n\n```archdoc diagram model=web\n```\n\n## What is wrong with it\n\n```archdoc findings model=web\n```\n";
 
 pub(crate) fn init(args: &InitArgs) -> u8 {
+    // The modeline points yaml-language-server (VS Code's YAML extension, Neovim, Helix) at
+    // the schema written beside the configuration: completion and checks with no set-up.
+    let model = format!("# yaml-language-server: $schema=../archdoc.schema.json\n{INIT_MODEL}");
     let files = [
         ("archdoc.yaml", INIT_CONFIG),
-        ("models/web.yaml", INIT_MODEL),
+        ("archdoc.schema.json", archdoc::model::schema_json()),
+        ("models/web.yaml", model.as_str()),
         ("site/index.md", INIT_PAGE),
     ];
     for (rel, _) in files {

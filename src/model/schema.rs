@@ -156,6 +156,27 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order the reference lists them.
+    pub const ALL: [Kind; 17] = [
+        Kind::Client,
+        Kind::Dns,
+        Kind::LoadBalancer,
+        Kind::VirtualIp,
+        Kind::WebServer,
+        Kind::AppServer,
+        Kind::AppFiles,
+        Kind::Database,
+        Kind::Cache,
+        Kind::Firewall,
+        Kind::Monitoring,
+        Kind::Queue,
+        Kind::Worker,
+        Kind::ObjectStorage,
+        Kind::Cdn,
+        Kind::External,
+        Kind::Other,
+    ];
+
     /// The name used in the YAML.
     #[must_use]
     pub fn as_str(self) -> &'static str {
