@@ -116,6 +116,7 @@ fn availability_and_pairs_match_brute_force_on_random_models() {
                 .iter()
                 .map(|&u| match jg.gates[u as usize].kind {
                     GateKind::Graph(n) => unit_availability(&g, n),
+                    GateKind::Instance(c, _) => unit_availability(&g, g.component(c)),
                     _ => 1.0,
                 })
                 .collect();
@@ -145,12 +146,24 @@ fn availability_and_pairs_match_brute_force_on_random_models() {
                     .copied()
                     .filter(|&u| !journey_up(jg, &[u]))
                     .collect();
+                // Instances of a replica group stand for their component: two instances of
+                // one group are that group, not a pair.
+                let node = |u: u32| match jg.gates[u as usize].kind {
+                    GateKind::Graph(n) => Some(n.index()),
+                    GateKind::Instance(c, _) => Some(g.component(c).index()),
+                    _ => None,
+                };
                 let mut want = Vec::new();
                 for (i, &x) in units.iter().enumerate() {
                     for &y in &units[i + 1..] {
-                        if !single.contains(&x) && !single.contains(&y) && !journey_up(jg, &[x, y])
+                        if !single.contains(&x)
+                            && !single.contains(&y)
+                            && !journey_up(jg, &[x, y])
+                            && let (Some(a), Some(b)) = (node(x), node(y))
+                            && a != b
+                            && !want.contains(&(a, b))
                         {
-                            want.push((x as usize, y as usize));
+                            want.push((a, b));
                         }
                     }
                 }

@@ -281,16 +281,26 @@ fn kill_sets_match_brute_force_single_failures() {
             if !healthy {
                 continue;
             }
+            // A unit whose loss alone breaks the journey; an instance of a replica group
+            // stands for its component (k-of-n: min_healthy of replicas).
             let mut expected = Vec::new();
             for (i, gate) in jg.gates.iter().enumerate() {
+                let node = match gate.kind {
+                    GateKind::Graph(_) => Some(i),
+                    GateKind::Instance(c, _) => Some(g.component(c).index()),
+                    _ => None,
+                };
                 if gate.unit
-                    && matches!(gate.kind, GateKind::Graph(_))
+                    && let Some(n) = node
                     && !journey_up(jg, &[i as u32])
+                    && !expected.contains(&n)
                 {
-                    expected.push(i);
+                    expected.push(n);
                 }
             }
-            let got: Vec<usize> = jf.spofs.iter().map(|n| n.index()).collect();
+            expected.sort_unstable();
+            let mut got: Vec<usize> = jf.spofs.iter().map(|n| n.index()).collect();
+            got.sort_unstable();
             assert_eq!(got, expected, "case {case} journey {j}\n{src}");
         }
     }

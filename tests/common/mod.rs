@@ -117,7 +117,10 @@ pub(crate) fn random_model(rng: &mut Rng) -> String {
                 pool.push(format!("c{}", c + 1));
             }
             extra = format!(", pool: [{}]", pool.join(", "));
-            if rng.chance(20) {
+            if pool.len() >= 2 && rng.chance(30) {
+                // A quorum: at least k of the members (k-of-n).
+                extra.push_str(&format!(", quorum: {}", 2 + rng.below(pool.len() - 1)));
+            } else if rng.chance(20) {
                 extra.push_str(", mode: active_passive, health_checks: false");
             }
         }
@@ -126,6 +129,19 @@ pub(crate) fn random_model(rng: &mut Rng) -> String {
         } else {
             kind
         };
+        let mut host = host;
+        if kind == "app_server" && rng.chance(20) {
+            // A replica group: n instances, k needed, placed on hosts or on none.
+            let n = 2 + rng.below(3);
+            let k = 1 + rng.below(n);
+            extra = format!(", replicas: {n}, min_healthy: {k}");
+            if rng.chance(60) {
+                let a = rng.below(hosts);
+                let b = rng.below(hosts);
+                extra.push_str(&format!(", hosts: [h{a}, h{b}]"));
+            }
+            host = String::new();
+        }
         if kind == "database" {
             if !dbs.is_empty() && rng.chance(50) {
                 let p: usize = dbs[rng.below(dbs.len())];
@@ -225,10 +241,11 @@ pub(crate) fn journey_up(jg: &archdoc::analysis::JourneyGraph, failed: &[u32]) -
             }
             let g = &jg.gates[i];
             let placed_down = g.placed.is_some_and(|p| !up[p as usize]);
+            // A group needs `need` of its alternatives up (k-of-n; 1 for any-of).
             let group_down = g
                 .groups
                 .iter()
-                .any(|grp| !grp.alts.iter().any(|&a| up[a as usize]));
+                .any(|grp| grp.alts.iter().filter(|&&a| up[a as usize]).count() < grp.need.max(1));
             if placed_down || group_down {
                 up[i] = false;
                 changed = true;
