@@ -482,12 +482,19 @@ fn report_checked(
                 let all: Vec<&archdoc::lint::Finding> =
                     reports.iter().flat_map(|r| &r.findings).collect();
                 let count = |sev| all.iter().filter(|f| f.severity == sev).count();
+                let n = |k: usize, one: &str| {
+                    if k == 1 {
+                        format!("1 {one}")
+                    } else {
+                        format!("{k} {one}s")
+                    }
+                };
                 s.push_str(&format!(
-                    "{} findings: {} errors, {} warnings, {} infos\n",
-                    all.len(),
-                    count(Severity::Error),
-                    count(Severity::Warning),
-                    count(Severity::Info)
+                    "{}: {}, {}, {}\n",
+                    n(all.len(), "finding"),
+                    n(count(Severity::Error), "error"),
+                    n(count(Severity::Warning), "warning"),
+                    n(count(Severity::Info), "info")
                 ));
                 s
             }

@@ -5,10 +5,10 @@ use super::rules::{
     AdminPortOpen, AvailabilityBelowSlo, DatabaseExposed, DatabaseWithoutReplica, DependencyCycle,
     DivergentData, ExpiredSuppression, ExternalDependency, FirewallBlocksPath, InvalidSuppression,
     JourneyBroken, ManualFailoverOnly, MissingFirewall, MissingHealthChecks, MissingHttps,
-    MissingMonitoring, MonitoringSingleInstance, PlaintextBehindTls, PoolMemberCannotServe,
-    ReplicasShareFailureDomain, SharedFatePair, SingleBackendPool, SinglePointOfFailure,
-    SingleRegion, StaleReadRisk, TlsNotOnPath, UnreachableComponent, UnspecifiedBehaviour,
-    UnusedSuppression,
+    MissingMonitoring, ModelInconsistency, MonitoringSingleInstance, PlaintextBehindTls,
+    PlaintextProtocol, PoolMemberCannotServe, ReplicasShareFailureDomain, SharedFatePair,
+    SingleBackendPool, SinglePointOfFailure, SingleRegion, StaleReadRisk, TlsNotOnPath,
+    UnreachableComponent, UnspecifiedBehaviour, UnusedSuppression,
 };
 
 /// All rules, in the order they run and are listed.
@@ -24,6 +24,7 @@ pub static ALL: &[&dyn Rule] = &[
     &MissingHttps,
     &TlsNotOnPath,
     &PlaintextBehindTls,
+    &PlaintextProtocol,
     &MissingFirewall,
     &FirewallBlocksPath,
     &DatabaseExposed,
@@ -39,6 +40,7 @@ pub static ALL: &[&dyn Rule] = &[
     &StaleReadRisk,
     &UnreachableComponent,
     &UnspecifiedBehaviour,
+    &ModelInconsistency,
     &InvalidSuppression,
     &ExpiredSuppression,
     // Last: it looks at what every other rule found.

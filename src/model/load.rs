@@ -1591,6 +1591,34 @@ impl<'a> Resolver<'a> {
                 self.err("model::bad-reference", span, format!("link into the client `{}`", to_c.id), "links point the way requests go: from the client into the system; responses need no link");
                 continue;
             }
+            if from_c.kind == Kind::Dns {
+                let targets: Vec<String> = from_c
+                    .records
+                    .iter()
+                    .map(|r| format!("`{}`", components[r.target].id))
+                    .collect();
+                let help = if targets.is_empty() {
+                    format!(
+                        "remove this link; give `{}` a record whose `target:` is `{}`, and link the client to `{}`",
+                        from_c.id, to_c.id, to_c.id
+                    )
+                } else {
+                    format!(
+                        "remove this link: the client looks the name up, then connects to the record's target ({}) itself",
+                        targets.join(", ")
+                    )
+                };
+                self.err(
+                    "model::link-from-dns",
+                    span,
+                    format!(
+                        "link from the DNS `{}` to `{}`: requests do not flow through DNS",
+                        from_c.id, to_c.id
+                    ),
+                    help,
+                );
+                continue;
+            }
             if from_c.pool.contains(&to) {
                 self.err("model::duplicate-reference", span, format!("`{}` is already in the pool of `{}`", to_c.id, from_c.id), "remove this link; set protocol and port for the pool with `backend:` on the balancer");
                 continue;

@@ -111,10 +111,13 @@ impl Rule for UnspecifiedBehaviour {
             }
             // A virtual IP's named software (keepalived, VRRP, Pacemaker) is what moves it.
             let self_performing = c.kind == Kind::VirtualIp && c.software.is_some();
+            // A database with nothing to promote is model-inconsistency's finding.
+            let nothing_to_promote = c.kind == Kind::Database && g.replicas_of(i).is_empty();
             if c.failover == Failover::Automatic
                 && c.failover_by.is_none()
                 && !c.managed
                 && !self_performing
+                && !nothing_to_promote
             {
                 said.push((
                     format!("`{}`: `failover: automatic` names nothing that performs it; the claim is unsupported and was taken at its word", c.id),
