@@ -25,7 +25,9 @@ fn foobar_is_judged_like_the_seed_review() {
             "warning missing-monitoring ",
             "warning missing-firewall lb-01",
             "error single-point-of-failure lb-01 [all,read,write]",
+            "info missing-firewall server-1",
             "error single-point-of-failure server-1 [write]",
+            "info missing-firewall server-2",
             "error single-point-of-failure haproxy [all,read,write]",
             "warning missing-health-checks haproxy",
             "error single-point-of-failure mysql-primary [write]",
@@ -33,7 +35,11 @@ fn foobar_is_judged_like_the_seed_review() {
             "warning stale-read-risk mysql-replica [write]",
         ]
     );
-    let spof = r.findings.iter().find(|f| f.element == "server-1").unwrap();
+    let spof = r
+        .findings
+        .iter()
+        .find(|f| f.element == "server-1" && f.rule == "single-point-of-failure")
+        .unwrap();
     assert!(
         spof.why
             .iter()
@@ -395,6 +401,8 @@ fn split_writes_diverge() {
             "warning missing-monitoring ",
             "warning missing-firewall lb-1",
             "error single-point-of-failure lb-1 [all,read,write]",
+            "info missing-firewall server-1",
+            "info missing-firewall server-2",
             "error single-point-of-failure haproxy [all,read,write]",
             "error divergent-data haproxy",
         ]

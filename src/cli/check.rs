@@ -52,6 +52,9 @@ pub(crate) struct CheckArgs {
     /// Check again whenever a model changes (until interrupted).
     #[arg(long)]
     watch: bool,
+    /// Print how many findings each rule has instead of the findings (human format).
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -496,6 +499,23 @@ fn report_checked(
                     n(count(Severity::Warning), "warning"),
                     n(count(Severity::Info), "info")
                 ));
+                s
+            }
+            Format::Human if args.statistics => {
+                let mut counts: std::collections::BTreeMap<(&str, &str), usize> =
+                    std::collections::BTreeMap::new();
+                for f in reports.iter().flat_map(|r| &r.findings) {
+                    *counts.entry((f.rule, f.severity.as_str())).or_default() += 1;
+                }
+                let mut rows: Vec<((&str, &str), usize)> = counts.into_iter().collect();
+                rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                let mut s = String::new();
+                for ((rule, sev), n) in rows {
+                    s.push_str(&format!("{n:>5}  {sev:<8} {rule}\n"));
+                }
+                if !reports.is_empty() {
+                    s.push_str(&report::human_summary(reports, &cmp));
+                }
                 s
             }
             Format::Human => {

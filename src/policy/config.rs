@@ -217,6 +217,17 @@ impl Config {
     /// The severity `rule` reports at for `element` in `file`; `None` when it is off there.
     #[must_use]
     pub fn severity(&self, rule: &RuleMeta, file: &str, element: &str) -> Option<Severity> {
+        match self.level(rule, file, element) {
+            Level::Off => None,
+            Level::On => Some(rule.default_severity),
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
+    /// The level the configuration sets for `rule` on `element` of `file`.
+    fn level(&self, rule: &RuleMeta, file: &str, element: &str) -> Level {
         let mut level = self.rules.get(rule.id).copied().unwrap_or(Level::On);
         for o in &self.overrides {
             let file_ok = o.files.is_empty() || o.files.iter().any(|g| glob_match(g, file));
@@ -229,13 +240,7 @@ impl Config {
                 level = l;
             }
         }
-        match level {
-            Level::Off => None,
-            Level::On => Some(rule.default_severity),
-            Level::Info => Some(Severity::Info),
-            Level::Warning => Some(Severity::Warning),
-            Level::Error => Some(Severity::Error),
-        }
+        level
     }
 
     /// Whether `rule` runs anywhere (it is not off everywhere).
@@ -262,12 +267,23 @@ impl Config {
             {
                 return false;
             }
-            match self.severity(rule.meta(), &f.file, &f.element) {
-                Some(s) => {
-                    f.severity = s;
+            // `on` keeps the severity the rule gave this finding (a rule may report some
+            // findings above or below its default); a level sets it.
+            match self.level(rule.meta(), &f.file, &f.element) {
+                Level::Off => false,
+                Level::On => true,
+                Level::Info => {
+                    f.severity = Severity::Info;
                     true
                 }
-                None => false,
+                Level::Warning => {
+                    f.severity = Severity::Warning;
+                    true
+                }
+                Level::Error => {
+                    f.severity = Severity::Error;
+                    true
+                }
             }
         });
     }

@@ -43,6 +43,7 @@ declare_rule! {
     /// components:
     ///   user: { kind: client }
     ///   lb-firewall: { kind: firewall, software: ufw, host: lb-host, allow: [443] }
+    ///   web-firewall: { kind: firewall, software: ufw, host: web-host, allow: [80] }
     ///   lb: { kind: load_balancer, host: lb-host, pool: [web] }
     ///   web: { kind: web_server, host: web-host }
     /// links:
@@ -53,7 +54,9 @@ declare_rule! {
     /// Add a `firewall` component on each host reachable from the internet, admitting only
     /// the ports the public should reach (`allow: [443]`), or put a network firewall on the
     /// path (the client links to the firewall, the firewall links to what it protects).
-    /// Never admit a database port from the internet.
+    /// Never admit a database port from the internet. Hosts the internet does not reach are
+    /// reported too, at `info`: without a firewall of their own (or a security group that
+    /// `protects` them) anything inside the network reaches every port.
     pub struct MissingFirewall;
     id = "missing-firewall",
     category = Security,
@@ -162,6 +165,39 @@ impl Rule for MissingFirewall {
                     }
                 }
             }
+        }
+        // Every other host: a public one with nothing on it (a bastion) is still reachable;
+        // an internal one with no firewall admits anything from inside the network.
+        for (h, host) in model.hosts.iter().enumerate() {
+            if reported_hosts.contains(&host.id) || host_firewall(model, h).is_some() {
+                continue;
+            }
+            let on: Vec<usize> = model.components_on(h).collect();
+            let behind_network_fw = on.iter().any(|&c| {
+                let incoming = g.links_to(c);
+                !incoming.is_empty()
+                    && incoming
+                        .iter()
+                        .all(|&l| model.components[model.links[l].from].kind == Kind::Firewall)
+            });
+            if behind_network_fw {
+                continue;
+            }
+            if host.public == Some(true) {
+                if on.is_empty() {
+                    cx.report(&Self::META, &host.id, host.span, format!("host `{}` is public (`public: true`) with no firewall, though nothing on it is modelled", host.id))
+                        .discriminator("public-host")
+                        .help(format!("add a `firewall` on `{}` (or a security group that `protects` it) admitting only what it is for, such as SSH from your office", host.id));
+                }
+                continue;
+            }
+            if on.is_empty() {
+                continue;
+            }
+            cx.report(&Self::META, &host.id, host.span, format!("host `{}` has no firewall: nothing limits what reaches it from inside the network", host.id))
+                .severity(Severity::Info)
+                .discriminator("internal-host")
+                .help(format!("add a `firewall` on `{}`, or a security group that `protects` it, admitting only the ports its components are reached on", host.id));
         }
     }
 }
