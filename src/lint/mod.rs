@@ -178,6 +178,7 @@ pub struct LintContext<'g, 'm> {
     /// How `ignore:` entries are treated.
     pub options: LintOptions,
     findings: Vec<Finding>,
+    lines: crate::model::span::LineIndex,
 }
 
 impl<'g, 'm> LintContext<'g, 'm> {
@@ -189,6 +190,7 @@ impl<'g, 'm> LintContext<'g, 'm> {
             analysis,
             options: LintOptions::default(),
             findings: Vec::new(),
+            lines: crate::model::span::LineIndex::new(&graph.model.source),
         }
     }
 
@@ -224,7 +226,7 @@ impl<'g, 'm> LintContext<'g, 'm> {
     ) -> &mut Finding {
         let model = self.graph.model;
         let span = span.or_rest_of_line(&model.source);
-        let (line, column) = crate::model::span::line_col(&model.source, span.offset);
+        let (line, column) = self.lines.line_col(&model.source, span.offset);
         self.findings.push(Finding {
             rule: rule.id,
             category: rule.category,

@@ -64,6 +64,38 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
+/// Where each line of a text starts, so that many offsets turn into lines and columns
+/// without rescanning the text from its start each time.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The index of `src`.
+    #[must_use]
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in `src`, the text this
+    /// index was made from; the same answer as [`line_col`].
+    #[must_use]
+    pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(src, offset.min(src.len()));
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1].min(offset);
+        (line, src[start..offset].chars().count() + 1)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset in `src`.
 #[must_use]
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
@@ -121,6 +153,10 @@ mod tests {
         assert_eq!(line_col(src, 10), (2, 5));
         assert_eq!(line_col(src, 4), (1, 4));
         assert_eq!(offset_of_line_col(src, 2, 5), 10);
+        let index = LineIndex::new(src);
+        for o in 0..=src.len() {
+            assert_eq!(index.line_col(src, o), line_col(src, o), "offset {o}");
+        }
         assert_eq!(offset_of_line_col(src, 9, 1), src.len());
     }
 }

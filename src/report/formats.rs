@@ -17,9 +17,9 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 /// The 1-based line and column where a finding's span ends.
-fn end_of(f: &Finding, source: Option<&str>) -> (usize, usize) {
+fn end_of(f: &Finding, source: Option<(&str, &crate::model::span::LineIndex)>) -> (usize, usize) {
     match source {
-        Some(src) => crate::model::span::line_col(src, f.span.offset + f.span.len),
+        Some((src, lines)) => lines.line_col(src, f.span.offset + f.span.len),
         None => (f.line, f.column),
     }
 }
@@ -50,6 +50,7 @@ pub fn sarif(
     let mut results = Vec::new();
     for r in reports {
         let src = sources(&r.file);
+        let lines = src.as_deref().map(crate::model::span::LineIndex::new);
         let lists: [(&[Finding], &str); 3] = [
             (&r.findings, "active"),
             (&r.baselined, "baselined"),
@@ -57,7 +58,7 @@ pub fn sarif(
         ];
         for (list, state) in lists {
             for f in list {
-                let (end_line, end_col) = end_of(f, src.as_deref());
+                let (end_line, end_col) = end_of(f, src.as_deref().zip(lines.as_ref()));
                 let mut result = json!({
                     "ruleId": f.rule,
                     "level": sarif_level(f.severity),

@@ -93,6 +93,11 @@ impl Rule for MissingMonitoring {
                     }
                     MonitorTarget::Component(c) => {
                         comps.insert(c);
+                        // Checking a component from outside covers the host it runs on:
+                        // the host's failure is seen as the component's.
+                        if let Some(h) = model.components[c].host {
+                            hosts.insert(h);
+                        }
                     }
                 }
             }

@@ -61,27 +61,48 @@ impl Rule for MonitoringSingleInstance {
             .filter(|(_, c)| c.kind == Kind::Monitoring && !c.is_agent())
             .map(|(i, _)| i)
             .collect();
-        let [only] = servers[..] else {
+        // Every server on one host is one instance: the host takes them all down.
+        let Some(&only) = servers.first() else {
             return;
         };
         let server = &model.components[only];
         let Some(host) = server.host else {
             return;
         };
+        if servers
+            .iter()
+            .any(|&s| model.components[s].host != Some(host))
+        {
+            return;
+        }
+        // Only a watcher that does not fail with that host counts.
         let watched = model.components.iter().any(|c| {
-            c.monitors.iter().any(|t| match *t {
-                MonitorTarget::Component(x) => x == only,
-                MonitorTarget::Host(h) => h == host,
-            })
+            c.host != Some(host)
+                && c.monitors.iter().any(|t| match *t {
+                    MonitorTarget::Component(x) => servers.contains(&x),
+                    MonitorTarget::Host(h) => h == host,
+                })
         });
         if watched {
             return;
         }
-        let message = format!(
-            "the monitoring server `{}` is a single instance on `{}` and nothing watches it: when it fails, every alert stops",
-            server.id, model.hosts[host].id
-        );
+        let message = if servers.len() == 1 {
+            format!(
+                "the monitoring server `{}` is a single instance on `{}` and nothing watches it: when it fails, every alert stops",
+                server.id, model.hosts[host].id
+            )
+        } else {
+            let names: Vec<String> = servers
+                .iter()
+                .map(|&s| format!("`{}`", model.components[s].id))
+                .collect();
+            format!(
+                "the monitoring servers {} all run on `{}` and nothing off it watches them: when that host fails, every alert stops",
+                names.join(", "),
+                model.hosts[host].id
+            )
+        };
         cx.report(&Self::META, &server.id, server.span, message)
-            .help("watch it from outside (a hosted check that `monitors` it) or run a second instance");
+            .help("watch it from outside (a hosted check that `monitors` it) or run a second instance on another host");
     }
 }
