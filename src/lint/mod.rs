@@ -6,6 +6,7 @@
 //! never print and never decide exit codes.
 
 mod finding;
+mod group;
 pub mod registry;
 pub mod rules;
 
@@ -296,6 +297,7 @@ pub fn run_with(graph: &ArchGraph<'_>, analysis: &Analysis, options: LintOptions
             f.suppressed = i.reason.clone();
         }
     }
+    group::merge_siblings(model, &mut findings);
     findings.sort_by(|a, b| {
         (a.span.offset, a.rule, &a.element, &a.discriminator).cmp(&(
             b.span.offset,
