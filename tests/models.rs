@@ -417,3 +417,25 @@ fn split_writes_diverge() {
         ]
     );
 }
+
+/// A CNAME or ALIAS may point at another record's name; the chain ends at a component.
+#[test]
+fn cname_records_follow_names_to_a_component() {
+    let src = "name: c\ncomponents:\n  user: { kind: client }\n  dns:\n    kind: dns\n    records:\n      - { name: www.example.com, type: CNAME, target: shop.example.net. }\n      - { name: shop.example.net, type: ALIAS, target: cdn }\n  cdn: { kind: cdn, managed: true, availability: 99.9 }\nlinks:\n  - { from: user, to: cdn, protocol: https }\n";
+    let m = common::model(src);
+    let dns = m.components.iter().find(|c| c.id == "dns").unwrap();
+    let cdn = m.components.iter().position(|c| c.id == "cdn").unwrap();
+    assert!(dns.records.iter().all(|r| r.target == cdn));
+    let bad = src.replace(
+        "target: shop.example.net. }",
+        "target: nowhere.example.org }",
+    );
+    let errors = common::errors(&bad);
+    assert!(
+        errors[0]
+            .message
+            .contains("neither a component nor the name of a record"),
+        "{}",
+        errors[0].message
+    );
+}

@@ -333,6 +333,8 @@ struct Resolver<'a> {
     limits: &'a Limits,
     errors: Vec<ModelError>,
     ids: HashMap<String, (ElementRef, Span)>,
+    /// Every DNS record's name and target as written, for CNAMEs that point at a name.
+    record_names: HashMap<String, String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -343,6 +345,7 @@ impl<'a> Resolver<'a> {
             limits,
             errors: Vec::new(),
             ids: HashMap::new(),
+            record_names: HashMap::new(),
         }
     }
 
@@ -503,6 +506,32 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The component a CNAME or ALIAS reaches: its target may be another record's name,
+    /// followed (at most 8 names deep) until a record targets a component.
+    fn alias_target(&mut self, target: &Spanned<String>) -> Option<usize> {
+        let mut name = target.value.trim_end_matches('.').to_ascii_lowercase();
+        for _ in 0..8 {
+            match self.record_names.get(&name) {
+                Some(next) => match self.ids.get(next) {
+                    Some((ElementRef::Component(i), _)) => return Some(*i),
+                    _ => name = next.trim_end_matches('.').to_ascii_lowercase(),
+                },
+                None => break,
+            }
+        }
+        let span = self.span(target);
+        self.err(
+            "model::unknown-reference",
+            span,
+            format!(
+                "`{}` is neither a component nor the name of a record in this model",
+                target.value
+            ),
+            "point the record at the component that answers (a `cdn` or `load_balancer` with `managed: true` for a provider's name), or add the record it aliases",
+        );
+        None
+    }
+
     fn component_ref(&mut self, r: &Spanned<String>, what: &str) -> Option<usize> {
         match self.reference(r, what, &[Sort::Component]) {
             Some(ElementRef::Component(i)) => Some(i),
@@ -570,6 +599,19 @@ impl<'a> Resolver<'a> {
 
         let domains = self.resolve_domains(&raw.domains);
         let hosts = self.resolve_hosts(&raw.hosts);
+        for comp in raw.components.values() {
+            for r in comp.value.records.iter().flat_map(|rs| &rs.value) {
+                self.record_names
+                    .entry(
+                        r.value
+                            .name
+                            .value
+                            .trim_end_matches('.')
+                            .to_ascii_lowercase(),
+                    )
+                    .or_insert_with(|| r.value.target.value.clone());
+            }
+        }
         let mut components = Vec::with_capacity(raw.components.len());
         for (key, comp) in &raw.components {
             components.push(self.resolve_component(key, comp));
@@ -1181,7 +1223,15 @@ impl<'a> Resolver<'a> {
             && let Some(rs) = &c.records
         {
             for r in &rs.value {
-                let target = self.component_ref(&r.value.target, "record target");
+                let aliasing = matches!(
+                    r.value.record_type.as_ref().map(|t| t.value),
+                    Some(RecordType::Cname | RecordType::Alias)
+                );
+                let target = if aliasing && !self.ids.contains_key(&r.value.target.value) {
+                    self.alias_target(&r.value.target)
+                } else {
+                    self.component_ref(&r.value.target, "record target")
+                };
                 let name = {
                     let max = self.limits.max_string_bytes;
                     self.check_string(&r.value.name, "the record name", max)
