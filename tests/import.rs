@@ -267,3 +267,25 @@ fn wrong_and_hostile_input_is_an_error_not_a_panic() {
         }
     }
 }
+
+#[test]
+fn threagile_example_model() {
+    let path = "tests/fixtures/import/threagile/threagile-example-model.yaml";
+    let (draft, r) = imported(Format::Threagile, &[path]);
+    insta::assert_snapshot!("threagile_example", draft.to_yaml());
+    round_trips(&draft, &r);
+    // One load balancer, one Apache, one SQL database in front of the customers: each fatal;
+    // the ERP system is marked redundant and is not.
+    let spofs = spofs(&r, "via-customer-client");
+    for s in ["load-balancer", "apache-webserver", "sql-database"] {
+        assert!(spofs.contains(&s.to_owned()), "{s} not in {spofs:?}");
+    }
+    assert!(!spofs.contains(&"erp-system".to_owned()), "{spofs:?}");
+    assert!(draft.skipped.iter().any(|s| s.contains("Dev Network")));
+    let lb = r
+        .findings
+        .iter()
+        .find(|f| f.element == "load-balancer")
+        .unwrap();
+    assert_eq!((lb.file.as_str(), lb.line), (path, 497));
+}

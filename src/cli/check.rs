@@ -39,8 +39,8 @@ pub(crate) struct CheckArgs {
     /// Fail only on findings the same models did not have at the merge-base of this git ref.
     #[arg(long, value_name = "REF")]
     new_since: Option<String>,
-    /// Check files of another format without writing a model: `compose` or `kubernetes`
-    /// (what `archdoc import` reads). Findings point at the source files' lines.
+    /// Check files of another format without writing a model: `compose`, `kubernetes`
+    /// or `threagile` (what `archdoc import` reads). Findings point at the source files' lines.
     #[arg(long, value_name = "FORMAT", conflicts_with = "new_since")]
     from: Option<String>,
     /// Report only these rules (repeatable, or comma-separated).

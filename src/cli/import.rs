@@ -14,7 +14,7 @@ use super::{EXIT_TROUBLE, err, out, use_color};
 
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
-    /// What to read: `compose` or `kubernetes`.
+    /// What to read: `compose`, `kubernetes` or `threagile`.
     format: String,
     /// The files (or, for Kubernetes, directories) to import.
     #[arg(required = true)]

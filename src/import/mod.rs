@@ -11,6 +11,7 @@ pub mod compose;
 pub mod draft;
 pub mod infer;
 pub mod kubernetes;
+pub mod threagile;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +30,8 @@ pub enum Format {
     Compose,
     /// Kubernetes manifests (files, a directory, or multi-document YAML from `helm template`).
     Kubernetes,
+    /// A Threagile model (technical assets, communication links, trust boundaries).
+    Threagile,
 }
 
 impl Format {
@@ -44,6 +47,7 @@ impl Format {
         match name {
             "compose" | "docker-compose" => Some(Format::Compose),
             "kubernetes" | "k8s" => Some(Format::Kubernetes),
+            "threagile" => Some(Format::Threagile),
             _ => None,
         }
     }
@@ -54,6 +58,7 @@ impl Format {
         match self {
             Format::Compose => "compose",
             Format::Kubernetes => "kubernetes",
+            Format::Threagile => "threagile",
         }
     }
 
@@ -61,6 +66,7 @@ impl Format {
         match self {
             Format::Compose => Foreign::Compose,
             Format::Kubernetes => Foreign::Kubernetes,
+            Format::Threagile => Foreign::Threagile,
         }
     }
 }
@@ -177,6 +183,7 @@ pub fn import(format: Format, paths: &[&Path], limits: &Limits) -> Result<Draft,
     let mut draft = match format {
         Format::Compose => compose::import(&sources, limits)?,
         Format::Kubernetes => kubernetes::import(&sources, limits)?,
+        Format::Threagile => threagile::import(&sources, limits)?,
     };
     draft.sources = sources;
     Ok(draft)

@@ -59,10 +59,11 @@ impl Rule for DatabaseExposed {
             if !matches!(c.kind, Kind::Database | Kind::Cache) {
                 continue;
             }
-            let from_client = g
-                .links_to(i)
-                .into_iter()
-                .find(|&l| model.components[model.links[l].from].kind == Kind::Client);
+            let from_client = g.links_to(i).into_iter().find(|&l| {
+                let from = &model.components[model.links[l].from];
+                // An office or VPN client does not come from the internet.
+                from.kind == Kind::Client && from.network != Some(crate::model::Network::Internal)
+            });
             if let Some(l) = from_client {
                 let client = &model.components[model.links[l].from].id;
                 let message = format!(
