@@ -632,3 +632,44 @@ fn every_page_loads_in_a_real_browser_without_errors_and_runs_nothing_hostile() 
         shot.display()
     );
 }
+
+/// A single point of failure accepted with an `ignore:` entry is shown as accepted on the
+/// index, never as "none"; finding messages set `ids` as code, escaped.
+#[test]
+fn accepted_spofs_and_inline_code_in_messages() {
+    let dir = std::env::temp_dir().join(format!("archdoc-site-accepted-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("models")).unwrap();
+    std::fs::write(
+        dir.join("models/one.yaml"),
+        "name: one\nhosts: { h: {} }\ncomponents:\n  user: { kind: client }\n  web:\n    kind: web_server\n    host: h\n    ignore: [{ rule: single-point-of-failure, reason: a single server is the plan for the pilot }]\nlinks:\n  - { from: user, to: web, protocol: https }\nignore:\n  - { rule: single-point-of-failure, element: h, reason: pilot }\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_archdoc"))
+        .args(["build", "--out", "public"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(index.contains("accepted: <code>"), "{index}");
+    let page = std::fs::read_to_string(dir.join("public/models/one.html")).unwrap();
+    let messages: Vec<&str> = page
+        .lines()
+        .filter(|l| l.contains("<p class=\"message\">"))
+        .collect();
+    assert!(!messages.is_empty(), "{page}");
+    assert!(
+        messages.iter().all(|l| !l.contains('`')),
+        "backticks must render as code: {messages:?}"
+    );
+    assert!(
+        messages.iter().any(|l| l.contains("<code>web</code>")),
+        "{messages:?}"
+    );
+}

@@ -512,6 +512,8 @@ pub fn build_with_cache(
         errors: usize,
         warnings: usize,
         spofs: Vec<String>,
+        /// Single points of failure accepted with an `ignore:` entry (or a baseline).
+        accepted_spofs: Vec<String>,
         load_errors: usize,
     }
     let index_models: Vec<IndexModel> = models
@@ -526,6 +528,14 @@ pub fn build_with_cache(
                     .map(|f| f.element.clone())
                     .collect();
                 spofs.dedup();
+                let mut accepted_spofs: Vec<String> = r
+                    .suppressed
+                    .iter()
+                    .chain(&r.baselined)
+                    .filter(|f| f.rule == "single-point-of-failure")
+                    .map(|f| f.element.clone())
+                    .collect();
+                accepted_spofs.dedup();
                 IndexModel {
                     name: model.name.clone(),
                     file: m.file.clone(),
@@ -533,6 +543,7 @@ pub fn build_with_cache(
                     errors: s.error,
                     warnings: s.warning,
                     spofs,
+                    accepted_spofs,
                     load_errors: 0,
                 }
             }
@@ -543,6 +554,7 @@ pub fn build_with_cache(
                 errors: 0,
                 warnings: 0,
                 spofs: Vec::new(),
+                accepted_spofs: Vec::new(),
                 load_errors: es.len(),
             },
         })

@@ -51,6 +51,7 @@ impl Theme {
     pub fn load(dir: Option<&Path>) -> Result<Theme, Box<ModelError>> {
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_filter("inline_code", inline_code);
         let mut origins = Vec::new();
         let mut style = String::new();
         let mut script = String::new();
@@ -131,4 +132,40 @@ fn template_error(e: &minijinja::Error, origin: &str) -> Box<ModelError> {
         )
         .with_help("fix the template, or delete it from your theme to use the built-in one"),
     )
+}
+
+/// A finding's message as HTML: escaped, with each `backticked` part set as code (the
+/// messages quote ids that way). Everything from the model is escaped first.
+fn inline_code(text: &str) -> minijinja::Value {
+    let escaped = crate::escape::xml(text);
+    let mut out = String::with_capacity(escaped.len() + 16);
+    let mut parts = escaped.split('`').peekable();
+    let mut inside = false;
+    while let Some(part) = parts.next() {
+        if inside && parts.peek().is_some() {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else if inside {
+            // An unpaired backtick stays as written.
+            out.push('`');
+            out.push_str(part);
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    minijinja::Value::from_safe_string(out)
+}
+
+#[cfg(test)]
+mod inline_code_tests {
+    #[test]
+    fn backticks_become_code_and_html_is_escaped() {
+        let v = super::inline_code("`<b>` is a single point of failure for `all` and `x");
+        assert_eq!(
+            v.to_string(),
+            "<code>&lt;b&gt;</code> is a single point of failure for <code>all</code> and `x"
+        );
+    }
 }
