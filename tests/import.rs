@@ -276,7 +276,7 @@ fn threagile_example_model() {
     round_trips(&draft, &r);
     // One load balancer, one Apache, one SQL database in front of the customers: each fatal;
     // the ERP system is marked redundant and is not.
-    let spofs = spofs(&r, "via-customer-client");
+    let spofs = spofs(&r, "via-load-balancer");
     for s in ["load-balancer", "apache-webserver", "sql-database"] {
         assert!(spofs.contains(&s.to_owned()), "{s} not in {spofs:?}");
     }

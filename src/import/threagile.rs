@@ -223,6 +223,17 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             ));
         }
     }
-    draft.entry_journeys(&clients);
+    // A client with several links reaches any one of them (archdoc's reading of a client's
+    // links); each business link of a human client is its own way in instead.
+    let mut ways_in: Vec<String> = Vec::new();
+    for l in &draft.links {
+        if clients.contains(&l.from)
+            && !l.fields.iter().any(|(k, _)| k == "optional")
+            && !ways_in.contains(&l.to)
+        {
+            ways_in.push(l.to.clone());
+        }
+    }
+    draft.entry_journeys(&ways_in);
     Ok(draft)
 }
