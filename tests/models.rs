@@ -439,3 +439,21 @@ fn cname_records_follow_names_to_a_component() {
         errors[0].message
     );
 }
+
+/// A design that runs in one region hears it once (single-region), not as a shared-fate pair
+/// per redundant pair plus replicas-share-failure-domain.
+#[test]
+fn one_region_is_one_finding() {
+    let src = "name: reg\ndomains:\n  eu: { kind: region }\n  a: { kind: zone, parent: eu }\n  b: { kind: zone, parent: eu }\nhosts:\n  lb-a: { domain: a }\n  lb-b: { domain: b }\n  db-a: { domain: a }\n  db-b: { domain: b }\ncomponents:\n  user: { kind: client }\n  vip: { kind: virtual_ip, software: keepalived, members: [lb1, lb2], failover: automatic }\n  lb1: { kind: load_balancer, host: lb-a, pool: [app], health_checks: true }\n  lb2: { kind: load_balancer, host: lb-b, pool: [app], health_checks: true }\n  app: { kind: app_server, replicas: 2, spread: [a, b] }\n  pg1: { kind: database, host: db-a, role: primary, failover: manual, backup: true }\n  pg2: { kind: database, host: db-b, replica_of: pg1, replication: sync }\nlinks:\n  - { from: user, to: vip, protocol: https }\n  - { from: app, to: pg1, protocol: postgres, tls: true }\n";
+    let f = common::findings(src);
+    assert_eq!(
+        f.iter().filter(|l| l.contains("single-region eu")).count(),
+        1,
+        "{f:?}"
+    );
+    assert!(
+        !f.iter()
+            .any(|l| l.contains("shared-fate-pair") || l.contains("replicas-share-failure-domain")),
+        "{f:?}"
+    );
+}

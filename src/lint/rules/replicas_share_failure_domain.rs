@@ -69,6 +69,11 @@ impl Rule for ReplicasShareFailureDomain {
                     .domains_of_host(rh)
                     .into_iter()
                     .find(|d| theirs.contains(d))
+                    // A region everything runs in is single-region's one finding.
+                    .filter(|&d| {
+                        !(0..model.journeys.len())
+                            .any(|j| super::shared_fate_pair::fatal_alone(cx, j, d))
+                    })
                     .map(|d| {
                         let dom = &model.domains[d];
                         format!("{} `{}`", dom.kind.as_str(), dom.id)

@@ -85,7 +85,9 @@ impl Rule for SharedFatePair {
         for (j, av) in cx.analysis.availability.iter().enumerate() {
             for &(a, b) in &av.pairs {
                 let theirs = domains(cx, b);
-                if let Some(d) = domains(cx, a).into_iter().find(|d| theirs.contains(d)) {
+                if let Some(d) = domains(cx, a).into_iter().find(|d| theirs.contains(d))
+                    && !fatal_alone(cx, j, d)
+                {
                     let e = found.entry((a, b)).or_insert((d, Vec::new()));
                     e.1.push(model.journeys[j].id.clone());
                 }
@@ -109,4 +111,14 @@ impl Rule for SharedFatePair {
                 ));
         }
     }
+}
+
+/// Whether domain `d` alone stops journey `j` as a provider's outage (a region everything runs
+/// in): `single-region` says that once, so pairs inside it are not repeated here.
+pub(crate) fn fatal_alone(cx: &LintContext<'_, '_>, j: usize, d: usize) -> bool {
+    let id = &cx.model().domains[d].id;
+    cx.analysis
+        .journeys
+        .get(j)
+        .is_some_and(|jf| jf.provider_run.iter().any(|&n| cx.graph.id(n) == id))
 }
