@@ -40,45 +40,57 @@ fn sibling_sets(model: &Model) -> Vec<Vec<String>> {
 /// Merges findings that say the same thing about siblings: same rule, severity, journeys and
 /// message once the element's id is taken out. Suppressed findings are left alone.
 pub(crate) fn merge_siblings(model: &Model, findings: &mut Vec<Finding>) {
-    let mut gone = vec![false; findings.len()];
-    for set in sibling_sets(model) {
-        let mut by_key: BTreeMap<(String, String, String, Vec<String>), Vec<usize>> =
-            BTreeMap::new();
-        for (i, f) in findings.iter().enumerate() {
-            if gone[i] || f.suppressed.is_some() || !set.contains(&f.element) {
-                continue;
-            }
-            let shape = f.message.replace(&format!("`{}`", f.element), "`{}`");
-            let dis = f.discriminator.replace(&f.element, "{}");
+    let sets = sibling_sets(model);
+    // Which sets each element is in, so findings are read once, not once per set.
+    let mut sets_of: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        for e in set {
+            sets_of.entry(e.as_str()).or_default().push(i);
+        }
+    }
+    type Key = (usize, String, String, String, Vec<String>);
+    let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.suppressed.is_some() {
+            continue;
+        }
+        let Some(in_sets) = sets_of.get(f.element.as_str()) else {
+            continue;
+        };
+        let shape = f.message.replace(&format!("`{}`", f.element), "`{}`");
+        let dis = f.discriminator.replace(&f.element, "{}");
+        for &set in in_sets {
             by_key
                 .entry((
+                    set,
                     format!("{}:{}", f.rule, f.severity.as_str()),
-                    shape,
-                    dis,
+                    shape.clone(),
+                    dis.clone(),
                     f.journeys.clone(),
                 ))
                 .or_default()
                 .push(i);
         }
-        for (_, mut idx) in by_key {
-            // The first in the file keeps the finding, so its fingerprint (baselines, diffs)
-            // stays put when a sibling is added.
-            idx.sort_by_key(|&i| (findings[i].span.offset, i));
-            let [first, rest @ ..] = &idx[..] else {
-                continue;
-            };
-            if rest.is_empty() {
-                continue;
-            }
-            let others: Vec<String> = rest
-                .iter()
-                .map(|&i| format!("`{}`", findings[i].element))
-                .collect();
-            let f = &mut findings[*first];
-            f.message = format!("{} (the same for {})", f.message, others.join(", "));
-            for &i in rest {
-                gone[i] = true;
-            }
+    }
+    let mut gone = vec![false; findings.len()];
+    for (_, idx) in by_key {
+        // A finding already folded into another group stays there.
+        let mut idx: Vec<usize> = idx.into_iter().filter(|&i| !gone[i]).collect();
+        if idx.len() < 2 {
+            continue;
+        }
+        // The first in the file keeps the finding, so its fingerprint (baselines, diffs)
+        // stays put when a sibling is added.
+        idx.sort_by_key(|&i| (findings[i].span.offset, i));
+        let (first, rest) = (idx[0], &idx[1..]);
+        let others: Vec<String> = rest
+            .iter()
+            .map(|&i| format!("`{}`", findings[i].element))
+            .collect();
+        let f = &mut findings[first];
+        f.message = format!("{} (the same for {})", f.message, others.join(", "));
+        for &i in rest {
+            gone[i] = true;
         }
     }
     let mut i = 0;
