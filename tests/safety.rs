@@ -87,6 +87,25 @@ fn a_report_never_overwrites_the_model_it_checks() {
         ],
     );
     assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    // Nor the Compose file `check --from` reads.
+    let compose = "services:\n  web: { image: nginx, ports: [\"80:80\"] }\n";
+    std::fs::write(d.join("docker-compose.yml"), compose).unwrap();
+    let o = archdoc_in(
+        &d,
+        &[
+            "check",
+            "--from",
+            "compose",
+            "docker-compose.yml",
+            "--format",
+            "json=docker-compose.yml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert_eq!(
+        std::fs::read_to_string(d.join("docker-compose.yml")).unwrap(),
+        compose
+    );
 }
 
 #[test]

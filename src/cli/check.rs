@@ -370,19 +370,12 @@ fn run_once(args: &CheckArgs) -> u8 {
             }
         }
     }
-    let json_wanted = formats.iter().any(|(f, _)| *f == Format::Json);
-    let fail = |e: &ModelError| {
-        if json_wanted {
-            out(&report::json(
-                &[],
-                std::slice::from_ref(e),
-                &Comparison::default(),
-            ));
-        }
-        err(&report::human_error(e, err_style));
-        EXIT_TROUBLE
-    };
+    let fail = |e: &ModelError| trouble(e, formats_want_json(&formats), err_style);
     if let Some(from) = &args.from {
+        // The files read are inputs too: a report must not overwrite a Compose file.
+        if let Err(e) = outputs_are_not_inputs(&formats, &args.paths, args) {
+            return fail(&e);
+        }
         return match check_imported(from, args) {
             Ok(checked) => {
                 report_checked(args, &formats, checked, &args.paths, out_style, err_style)
@@ -401,16 +394,39 @@ fn run_once(args: &CheckArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let options = LintOptions {
-        no_ignores: args.no_ignores,
-        ..LintOptions::default()
-    };
+    let options = lint_options(args);
     let checked = match check_files(&files, config.as_ref(), options) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
 
     report_checked(args, &formats, checked, &files, out_style, err_style)
+}
+
+/// Whether a JSON report goes to standard output, where an error must also be JSON.
+fn formats_want_json(formats: &[(Format, Option<PathBuf>)]) -> bool {
+    formats.iter().any(|(f, _)| *f == Format::Json)
+}
+
+/// Reports `e` (as JSON too when JSON was asked for) and gives the exit code for trouble.
+fn trouble(e: &ModelError, json: bool, err_style: HumanStyle) -> u8 {
+    if json {
+        out(&report::json(
+            &[],
+            std::slice::from_ref(e),
+            &Comparison::default(),
+        ));
+    }
+    err(&report::human_error(e, err_style));
+    EXIT_TROUBLE
+}
+
+/// The lint options the command line asks for.
+fn lint_options(args: &CheckArgs) -> LintOptions {
+    LintOptions {
+        no_ignores: args.no_ignores,
+        ..LintOptions::default()
+    }
 }
 
 /// Applies the baseline, writes every format and decides the exit code.
@@ -430,22 +446,8 @@ fn report_checked(
         r.findings.retain(|f| keep(f.rule));
         r.suppressed.retain(|f| keep(f.rule));
     }
-    let json_wanted = formats.iter().any(|(f, _)| *f == Format::Json);
-    let fail = |e: &ModelError| {
-        if json_wanted {
-            out(&report::json(
-                &[],
-                std::slice::from_ref(e),
-                &Comparison::default(),
-            ));
-        }
-        err(&report::human_error(e, err_style));
-        EXIT_TROUBLE
-    };
-    let options = LintOptions {
-        no_ignores: args.no_ignores,
-        ..LintOptions::default()
-    };
+    let fail = |e: &ModelError| trouble(e, formats_want_json(formats), err_style);
+    let options = lint_options(args);
     // What counts: everything, or only what the baseline (or the git base) did not have.
     let mut cmp = Comparison::default();
     if let Some(path) = &args.baseline {
@@ -610,10 +612,7 @@ fn check_imported(from: &str, args: &CheckArgs) -> Result<Checked, Box<ModelErro
             None => Config::default(),
         },
     };
-    let options = LintOptions {
-        no_ignores: args.no_ignores,
-        ..LintOptions::default()
-    };
+    let options = lint_options(args);
     let mut report = ModelReport::check_with(&model, options, &config);
     archdoc::import::relocate(&mut report.findings, &draft);
     archdoc::import::relocate(&mut report.suppressed, &draft);
