@@ -629,31 +629,18 @@ fn check_imported(from: &str, args: &CheckArgs) -> Result<Checked, Box<ModelErro
 
 /// A model from standard input (`archdoc check -`), bounded like a file.
 fn read_stdin(limit: usize) -> Result<String, Vec<ModelError>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    if let Err(e) = std::io::stdin().take(cap).read_to_end(&mut bytes) {
-        return Err(vec![ModelError::file(
-            "model::io",
-            "<stdin>",
-            format!("cannot read standard input: {e}"),
-        )]);
-    }
-    if bytes.len() > limit {
-        return Err(vec![ModelError::file(
+    use archdoc::model::files::{ReadError, read_bounded_from};
+    let fail = |code, m: String| vec![ModelError::file(code, "<stdin>", m)];
+    let bytes = read_bounded_from(std::io::stdin(), limit).map_err(|e| match e {
+        ReadError::TooLarge { .. } => fail(
             "model::too-large",
-            "<stdin>",
             format!(
                 "standard input holds more than the {} a model may be",
                 archdoc::model::files::human_bytes(limit)
             ),
-        )]);
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        vec![ModelError::file(
-            "model::io",
-            "<stdin>",
-            "standard input is not UTF-8 text".to_owned(),
-        )]
-    })
+        ),
+        ReadError::Io(e) => fail("model::io", format!("cannot read standard input: {e}")),
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| fail("model::io", "standard input is not UTF-8 text".to_owned()))
 }

@@ -107,7 +107,6 @@ pub fn human_bytes(n: usize) -> String {
 /// # Errors
 /// The file cannot be read, is a directory, or holds more than `limit` bytes.
 pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         return Err(ReadError::Io(std::io::Error::new(
@@ -115,9 +114,19 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
             "it is a directory",
         )));
     }
+    read_bounded_from(file, limit)
+}
+
+/// [`read_bounded`] from any reader (standard input, a pipe).
+///
+/// # Errors
+/// The reader fails, or gives more than `limit` bytes.
+pub fn read_bounded_from(reader: impl std::io::Read, limit: usize) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
     let mut bytes = Vec::new();
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    file.take(cap)
+    reader
+        .take(cap)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() > limit {
