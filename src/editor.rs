@@ -200,27 +200,35 @@ pub fn definition(text: &str, pos: Position) -> Option<Range> {
         .map(|(_, _, r)| r)
 }
 
-/// Every place the id under the cursor is written, its declaration included.
+/// Every place the id under the cursor is written, its declaration included (comments left
+/// out). One pass over the text.
 #[must_use]
 pub fn references(text: &str, pos: Position) -> Vec<Range> {
     let Some((word, _)) = word_at(text, pos) else {
         return Vec::new();
     };
+    let is_id = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let code = line.split(" #").next().unwrap_or(line);
-        let chars: Vec<char> = code.chars().collect();
-        let mut c = 0;
-        while c < chars.len() {
-            if let Some((w, r)) = word_at(text, Position { line: i, column: c })
-                && r.start.column == c
-            {
-                if w == word {
-                    out.push(r);
+        let mut start: Option<usize> = None;
+        for (col, c) in code.chars().chain(std::iter::once(' ')).enumerate() {
+            match (is_id(c), start) {
+                (true, None) => start = Some(col),
+                (false, Some(s)) => {
+                    let token: String = code.chars().skip(s).take(col - s).collect();
+                    if token.trim_matches('.') == word {
+                        out.push(Range {
+                            start: Position { line: i, column: s },
+                            end: Position {
+                                line: i,
+                                column: col,
+                            },
+                        });
+                    }
+                    start = None;
                 }
-                c = r.end.column.max(c + 1);
-            } else {
-                c += 1;
+                _ => {}
             }
         }
     }
@@ -228,9 +236,9 @@ pub fn references(text: &str, pos: Position) -> Vec<Range> {
 }
 
 /// Hover text: a rule's documentation when the cursor is on a rule id, else the findings on
-/// the cursor's line.
+/// the cursor's line, from the document's `diagnostics` (already computed, not checked again).
 #[must_use]
-pub fn hover(text: &str, name: &str, pos: Position) -> Option<String> {
+pub fn hover(text: &str, diagnostics: &[Diagnostic], pos: Position) -> Option<String> {
     if let Some((word, _)) = word_at(text, pos)
         && let Some(rule) = registry::find(&word)
     {
@@ -243,8 +251,8 @@ pub fn hover(text: &str, name: &str, pos: Position) -> Option<String> {
             m.markdown()
         ));
     }
-    let here: Vec<String> = diagnostics(text, name)
-        .into_iter()
+    let here: Vec<String> = diagnostics
+        .iter()
         .filter(|d| d.range.start.line <= pos.line && pos.line <= d.range.end.line)
         .map(|d| {
             let doc = registry::find(&d.code)
@@ -353,6 +361,7 @@ mod tests {
                 .iter()
                 .any(|d| d.code == "single-point-of-failure")
         );
-        assert!(hover(MODEL, "t.yaml", Position { line: 6, column: 3 }).is_some());
+        let diags = diagnostics(MODEL, "t.yaml");
+        assert!(hover(MODEL, &diags, Position { line: 6, column: 3 }).is_some());
     }
 }

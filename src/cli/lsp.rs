@@ -38,9 +38,11 @@ fn display_name(uri: &str) -> String {
     uri.strip_prefix("file://").unwrap_or(uri).to_owned()
 }
 
-fn publish(conn: &Connection, uri: &str, text: &str) {
-    let diags: Vec<Value> = editor::diagnostics(text, &display_name(uri))
-        .into_iter()
+/// Checks the document, sends its diagnostics, and keeps them for hover.
+fn publish(conn: &Connection, uri: &str, text: &str) -> Vec<editor::Diagnostic> {
+    let found = editor::diagnostics(text, &display_name(uri));
+    let diags: Vec<Value> = found
+        .iter()
         .map(|d| {
             json!({
                 "range": lsp_range(d.range),
@@ -55,6 +57,13 @@ fn publish(conn: &Connection, uri: &str, text: &str) {
         PublishDiagnostics::METHOD.to_owned(),
         json!({ "uri": uri, "diagnostics": diags }),
     )));
+    found
+}
+
+/// An open document: its text and the diagnostics last published for it.
+struct Document {
+    text: String,
+    diagnostics: Vec<editor::Diagnostic>,
 }
 
 /// The document and position a request is about.
@@ -65,13 +74,14 @@ fn at(params: &Value) -> Option<(String, Position)> {
     Some((uri, Position { line, column }))
 }
 
-fn answer(docs: &HashMap<String, String>, req: &Request) -> Value {
+fn answer(docs: &HashMap<String, Document>, req: &Request) -> Value {
     let Some((uri, pos)) = at(&req.params) else {
         return Value::Null;
     };
-    let Some(text) = docs.get(&uri) else {
+    let Some(doc) = docs.get(&uri) else {
         return Value::Null;
     };
+    let text = &doc.text;
     match req.method.as_str() {
         GotoDefinition::METHOD => editor::definition(text, pos).map_or(
             Value::Null,
@@ -83,7 +93,7 @@ fn answer(docs: &HashMap<String, String>, req: &Request) -> Value {
                 .map(|r| json!({ "uri": uri, "range": lsp_range(r) }))
                 .collect(),
         ),
-        HoverRequest::METHOD => editor::hover(text, &display_name(&uri), pos).map_or(
+        HoverRequest::METHOD => editor::hover(text, &doc.diagnostics, pos).map_or(
             Value::Null,
             |md| json!({ "contents": { "kind": "markdown", "value": md } }),
         ),
@@ -105,7 +115,7 @@ fn serve(conn: &Connection) -> Result<(), String> {
     });
     conn.initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
-    let mut docs: HashMap<String, String> = HashMap::new();
+    let mut docs: HashMap<String, Document> = HashMap::new();
     for msg in &conn.receiver {
         match msg {
             Message::Request(req) => {
@@ -131,36 +141,33 @@ fn serve(conn: &Connection) -> Result<(), String> {
                 let _ = conn.sender.send(Message::Response(resp));
             }
             Message::Notification(n) => match n.method.as_str() {
-                DidOpenTextDocument::METHOD => {
+                DidOpenTextDocument::METHOD | DidChangeTextDocument::METHOD => {
                     let uri = n
                         .params
                         .pointer("/textDocument/uri")
                         .and_then(Value::as_str);
+                    // Full sync: an open carries the text, a change carries it whole as its
+                    // last content change.
                     let text = n
                         .params
                         .pointer("/textDocument/text")
+                        .or_else(|| {
+                            n.params
+                                .get("contentChanges")
+                                .and_then(Value::as_array)
+                                .and_then(|c| c.last())
+                                .and_then(|c| c.get("text"))
+                        })
                         .and_then(Value::as_str);
                     if let (Some(uri), Some(text)) = (uri, text) {
-                        publish(conn, uri, text);
-                        docs.insert(uri.to_owned(), text.to_owned());
-                    }
-                }
-                DidChangeTextDocument::METHOD => {
-                    let uri = n
-                        .params
-                        .pointer("/textDocument/uri")
-                        .and_then(Value::as_str);
-                    // Full sync: the last change holds the whole text.
-                    let text = n
-                        .params
-                        .get("contentChanges")
-                        .and_then(Value::as_array)
-                        .and_then(|c| c.last())
-                        .and_then(|c| c.get("text"))
-                        .and_then(Value::as_str);
-                    if let (Some(uri), Some(text)) = (uri, text) {
-                        publish(conn, uri, text);
-                        docs.insert(uri.to_owned(), text.to_owned());
+                        let diagnostics = publish(conn, uri, text);
+                        docs.insert(
+                            uri.to_owned(),
+                            Document {
+                                text: text.to_owned(),
+                                diagnostics,
+                            },
+                        );
                     }
                 }
                 DidCloseTextDocument::METHOD => {
