@@ -81,8 +81,9 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
                     .any(|l| l.get("usage").and_then(Json::as_str) != Some("devops"))
             })
     };
+    let null = Json::Null;
     for (title, body) in &assets {
-        let b = body.clone().unwrap_or(Json::Null);
+        let b = body.as_ref().unwrap_or(&null);
         let tid = b
             .get("id")
             .and_then(Json::as_str)
@@ -111,7 +112,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .and_then(Json::as_bool)
             .unwrap_or(false);
         if kind == "client" {
-            if human && business_client(&b) {
+            if human && business_client(b) {
                 clients.push(id.clone());
             }
             if b.get("internet").and_then(Json::as_bool) == Some(false) {
@@ -131,13 +132,10 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .find(|(tid, _)| tid == t)
             .map(|(_, id)| id.clone())
     };
-    for (title, body) in &assets {
-        let b = body.clone().unwrap_or(Json::Null);
-        let tid = b
-            .get("id")
-            .and_then(Json::as_str)
-            .map_or_else(|| safe_id(&title.value), str::to_owned);
-        let Some(from) = resolve(&tid) else { continue };
+    // The assets again, in the same order, with the ids the first pass gave them.
+    for (body, (tid, from)) in assets.values().zip(&ids) {
+        let b = body.as_ref().unwrap_or(&null);
+        let from = from.clone();
         let Some(Json::Object(links)) = b.get("communication_links") else {
             continue;
         };
