@@ -72,6 +72,7 @@ impl Rule for MissingFirewall {
         let g = cx.graph;
         let model = g.model;
         let exposed = exposed_components(cx);
+        let protection = Protection::of(model);
         let mut reported_hosts = BTreeSet::new();
         for c in exposed {
             let comp = &model.components[c];
@@ -83,8 +84,8 @@ impl Rule for MissingFirewall {
             }
             let host_fw = comp
                 .host
-                .and_then(|h| host_firewall(model, h))
-                .or_else(|| security_group(model, c));
+                .and_then(|h| protection.host(h))
+                .or_else(|| protection.component(c));
             // A firewall on the path: every link into it comes from a firewall.
             let incoming = g.links_to(c);
             let behind_network_fw = !incoming.is_empty()
@@ -169,7 +170,7 @@ impl Rule for MissingFirewall {
         // Every other host: a public one with nothing on it (a bastion) is still reachable;
         // an internal one with no firewall admits anything from inside the network.
         for (h, host) in model.hosts.iter().enumerate() {
-            if reported_hosts.contains(&host.id) || host_firewall(model, h).is_some() {
+            if reported_hosts.contains(&host.id) || protection.host(h).is_some() {
                 continue;
             }
             let on: Vec<usize> = model.components_on(h).collect();
@@ -202,31 +203,72 @@ impl Rule for MissingFirewall {
     }
 }
 
-/// The firewall protecting host `h`: one running on it, or a security group whose
-/// `protects` names the host or a domain it is in.
-fn host_firewall(model: &Model, h: usize) -> Option<usize> {
-    model
-        .components_on(h)
-        .find(|&c| model.components[c].kind == Kind::Firewall && !model.components[c].is_rule_set())
-        .or_else(|| {
-            let domains = model.domains_of_host(h);
-            model.components.iter().position(|f| {
-                f.kind == Kind::Firewall
-                    && f.protects.iter().any(|p| match *p {
-                        ElementRef::Host(x) => x == h,
-                        ElementRef::Domain(d) => domains.contains(&d),
-                        ElementRef::Component(_) => false,
-                    })
-            })
-        })
+/// Which firewall protects each host and component, worked out once per check: a firewall on
+/// the host, or a security group whose `protects` names the host, a domain it is in, or the
+/// component. The first in the file wins.
+struct Protection {
+    hosts: Vec<Option<usize>>,
+    components: std::collections::HashMap<usize, usize>,
 }
 
-/// The security group whose `protects` names component `c` (or its host or domain).
-fn security_group(model: &Model, c: usize) -> Option<usize> {
-    model
-        .components
-        .iter()
-        .position(|f| f.kind == Kind::Firewall && f.protects.contains(&ElementRef::Component(c)))
+impl Protection {
+    fn of(model: &Model) -> Self {
+        let mut hosts: Vec<Option<usize>> = (0..model.hosts.len())
+            .map(|h| {
+                model.components_on(h).find(|&c| {
+                    model.components[c].kind == Kind::Firewall && !model.components[c].is_rule_set()
+                })
+            })
+            .collect();
+        let mut by_domain: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        let mut components = std::collections::HashMap::new();
+        let mut by_host: Vec<Option<usize>> = vec![None; model.hosts.len()];
+        for (f, fw) in model.components.iter().enumerate() {
+            if fw.kind != Kind::Firewall {
+                continue;
+            }
+            for p in &fw.protects {
+                match *p {
+                    ElementRef::Host(h) => {
+                        by_host[h].get_or_insert(f);
+                    }
+                    ElementRef::Domain(d) => {
+                        by_domain.entry(d).or_insert(f);
+                    }
+                    ElementRef::Component(c) => {
+                        components.entry(c).or_insert(f);
+                    }
+                }
+            }
+        }
+        for (h, slot) in hosts.iter_mut().enumerate() {
+            if slot.is_none() {
+                // A group naming the host, else one naming a domain it is in; the earlier
+                // component in the file when both do.
+                let via_domain = model
+                    .domains_of_host(h)
+                    .into_iter()
+                    .filter_map(|d| by_domain.get(&d).copied())
+                    .min();
+                *slot = match (by_host[h], via_domain) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+        Self { hosts, components }
+    }
+
+    /// The firewall protecting host `h`.
+    fn host(&self, h: usize) -> Option<usize> {
+        self.hosts[h]
+    }
+
+    /// The security group whose `protects` names component `c`.
+    fn component(&self, c: usize) -> Option<usize> {
+        self.components.get(&c).copied()
+    }
 }
 
 /// A provider's edge (a managed CDN, DNS, object store or a third-party API): the provider
