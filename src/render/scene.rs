@@ -101,6 +101,8 @@ pub enum Tier {
     Data,
     /// The monitoring system.
     Monitoring,
+    /// Security groups and other rule sets beside the system.
+    Rules,
 }
 
 impl Tier {
@@ -115,18 +117,20 @@ impl Tier {
             Tier::Application => "application",
             Tier::Data => "data",
             Tier::Monitoring => "monitoring",
+            Tier::Rules => "security rules",
         }
     }
 
     fn of_rank(rank: u32) -> Tier {
         match rank {
-            0 | 1 => Tier::Clients,
-            2 | 3 => Tier::Edge,
+            0 => Tier::Clients,
+            1..=3 => Tier::Edge,
             4 => Tier::LoadBalancing,
             5 => Tier::Web,
             6 => Tier::Application,
             7 | 8 => Tier::Data,
-            _ => Tier::Monitoring,
+            9 => Tier::Monitoring,
+            _ => Tier::Rules,
         }
     }
 }
@@ -134,7 +138,7 @@ impl Tier {
 /// The lowest rank a component of this kind sits at.
 fn kind_rank(c: &Component) -> u32 {
     if c.is_rule_set() {
-        return 9; // a security group is a rule set beside the system, not a box on the path
+        return 10; // a security group is a rule set beside the system, not a box on the path
     }
     match c.kind {
         Kind::Client | Kind::Dns => 0,
@@ -215,7 +219,6 @@ impl<'m> Scene<'m> {
         distinct.dedup();
         let row_of_rank: BTreeMap<u32, usize> =
             distinct.iter().enumerate().map(|(i, &r)| (r, i)).collect();
-        let row_tier: Vec<Tier> = distinct.iter().map(|&r| Tier::of_rank(r)).collect();
         let mut rows = vec![Vec::new(); distinct.len()];
         // File order of a box: its host, or its component, whichever comes first in the file.
         let mut order: Vec<usize> = (0..boxes.len()).collect();
@@ -226,6 +229,34 @@ impl<'m> Scene<'m> {
             boxes[b].row = row;
             rows[row].push(b);
         }
+
+        // A row is named by what it holds (the highest tier of the kinds of its boxes'
+        // components that decide them), not by its depth: a cell's load balancers behind a
+        // front virtual IP sit a row lower than usual and are still "load balancing".
+        let row_tier: Vec<Tier> = rows
+            .iter()
+            .map(|row| {
+                let kind = row
+                    .iter()
+                    .filter_map(|&b| {
+                        let comps = &boxes[b].components;
+                        let core = comps.iter().filter(|&&c| is_core(&model.components[c]));
+                        let entry = core
+                            .clone()
+                            .filter(|&&c| depth[c] == 0)
+                            .map(|&c| kind_rank(&model.components[c]))
+                            .min();
+                        entry
+                            .or_else(|| core.map(|&c| kind_rank(&model.components[c])).min())
+                            .or_else(|| {
+                                comps.iter().map(|&c| kind_rank(&model.components[c])).min()
+                            })
+                    })
+                    .min()
+                    .unwrap_or(6);
+                Tier::of_rank(kind)
+            })
+            .collect();
 
         let mut flow = Vec::new();
         let mut inner = Vec::new();

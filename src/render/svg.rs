@@ -129,6 +129,12 @@ const COMP_H: i32 = 28;
 const COMP_GAP: i32 = 18;
 const LONE_H: i32 = 36;
 const TRACK_GAP: i32 = 10;
+/// Side lanes inside a host box, from its left or right side: edges leave a component on the
+/// outer lane, run between components on the middle one (left only), and reach a component
+/// on the inner one, so the three never cross beside a component.
+const EXIT_LANE: i32 = 4;
+const INNER_LANE: i32 = 8;
+const ENTRY_LANE: i32 = 12;
 const CHANNEL_PAD: i32 = 22;
 const MAX_ROW_WIDTH: i32 = 1800;
 /// Longest label drawn in a box, in characters (the full text is in the tooltip).
@@ -163,6 +169,10 @@ enum BusKey {
     Lane { side: Side, lane: usize },
 }
 
+/// Where buses arrive at a box: the box, the component (when entered directly), into the
+/// top or not, on the right side lane or not, through a side lane or not.
+type ArrivalKey = (usize, Option<usize>, bool, bool, bool);
+
 /// An exit point: side edge or not, box, x in the box.
 type ExitKey = (bool, usize, i32);
 
@@ -170,6 +180,8 @@ type ExitKey = (bool, usize, i32);
 #[derive(Debug, Clone)]
 struct Plan {
     kind: EdgeKind,
+    /// The component it leaves.
+    from: usize,
     /// The exit: box, x, and the point the edge starts from inside the box.
     exit_box: usize,
     exit_x: i32,
@@ -177,6 +189,8 @@ struct Plan {
     entry_box: usize,
     entry_comp: Option<usize>,
     top_entry: bool,
+    /// Whether an entry through the box's side lane comes in on the right.
+    enters_right: bool,
     exit_bus: BusKey,
     /// The lane taken, if any: side, lane key (index into lanes).
     lane: Option<usize>,
@@ -309,6 +323,62 @@ pub fn layout(scene: &Scene) -> Layout {
         scene.boxes[b].components.first() == Some(&c)
     };
 
+    // Exit: bottom centre of a lone box or of a box's last component; else the box's outer
+    // lane on the side asked for.
+    let exit_of = |from: usize, right: bool| -> (i32, Vec<(i32, i32)>) {
+        let b = scene.box_of[from];
+        let r = comp_rel[from];
+        if is_lone(b) || is_last(from) {
+            (r.cx(), vec![(r.cx(), r.bottom())])
+        } else if right {
+            let lane_x = size[b].0 - EXIT_LANE;
+            (lane_x, vec![(r.right(), r.cy()), (lane_x, r.cy())])
+        } else {
+            (EXIT_LANE, vec![(r.x, r.cy()), (EXIT_LANE, r.cy())])
+        }
+    };
+    // Where an edge reaches its target box, before arriving edges are spread: x in the box,
+    // and whether it comes in through the box's side lane.
+    let entry_base_of = |b: usize,
+                         to: Option<usize>,
+                         top_entry: bool,
+                         enters_right: bool,
+                         outer: bool|
+     -> (i32, bool) {
+        match to {
+            Some(c) if !(is_lone(b) || top_entry && is_first(c) || !top_entry && is_last(c)) => {
+                let lane = if outer { EXIT_LANE } else { ENTRY_LANE };
+                let x = if enters_right { size[b].0 - lane } else { lane };
+                (x, true)
+            }
+            // From below, beside the edges that leave the component's bottom centre.
+            Some(c) if !top_entry => (comp_rel[c].cx() + comp_rel[c].w / 4, false),
+            Some(c) => (comp_rel[c].cx(), false),
+            None => (size[b].0 / 2, false),
+        }
+    };
+
+    // Where each component's direct targets lie, on the whole: left (< 0) or right.
+    let centre = |x: usize| local_x[x] + size[x].0 / 2;
+    let mut pull = vec![0i64; m.components.len()];
+    {
+        let mut add = |from: usize, to_box: usize| {
+            let b = scene.box_of[from];
+            if band_of[to_box].abs_diff(band_of[b]) <= 1 && band_of[to_box] >= band_of[b] {
+                pull[from] += i64::from(centre(to_box) - centre(b));
+            }
+        };
+        for &l in &scene.flow {
+            let link = &m.links[l];
+            add(link.from, scene.box_of[link.to]);
+        }
+        for e in &scene.side {
+            if scene.box_of[e.from] != e.to_box {
+                add(e.from, e.to_box);
+            }
+        }
+    }
+
     // Plan every edge between boxes.
     let mut plans: Vec<Plan> = Vec::new();
     let mut plan_edge = |kind: EdgeKind,
@@ -318,25 +388,27 @@ pub fn layout(scene: &Scene) -> Layout {
                          label: String,
                          side: bool| {
         let b = scene.box_of[from];
-        let r = comp_rel[from];
-        // Exit: bottom centre of a lone box or of a box's last component; else the right lane.
-        let (exit_x, start) = if is_lone(b) || is_last(from) {
-            (r.cx(), vec![(r.cx(), r.bottom())])
-        } else {
-            let lane_x = size[b].0 - HOST_SIDE / 2;
-            (lane_x, vec![(r.right(), r.cy()), (lane_x, r.cy())])
-        };
         let (ba, bb) = (band_of[b], band_of[to_box]);
         let top_entry = bb > ba;
         let direct = bb == ba + 1 || bb == ba;
+        // Which way the edge heads: towards its component's targets on the whole (one exit
+        // for all of them), or towards its margin lane.
+        let (heads_left, enters_right) = if direct {
+            (pull[from] < 0, centre(b) > centre(to_box))
+        } else {
+            (!side, side)
+        };
+        let (exit_x, start) = exit_of(from, !heads_left);
         plans.push(Plan {
             kind,
+            from,
             exit_box: b,
             exit_x,
             start,
             entry_box: to_box,
             entry_comp: to,
             top_entry,
+            enters_right,
             exit_bus: BusKey::Exit {
                 comp_or_box: b,
                 x: exit_x,
@@ -371,6 +443,130 @@ pub fn layout(scene: &Scene) -> Layout {
             e.label.clone(),
             true,
         );
+    }
+
+    // A component in the middle of a host leaves it by the side lane that heads to its
+    // target; on small drawings each such exit is tried on the other side as well and kept
+    // there when its channel then crosses less (two servers calling each other's database
+    // cross once either way otherwise).
+    if plans.len() <= MAX_EXIT_SEARCH {
+        let estimate = |plans: &[Plan], ch: usize| -> i64 {
+            let mut buses: BTreeMap<(u8, usize, i32), ChannelBus> = BTreeMap::new();
+            let far = |side: bool| if side { i32::MAX / 4 } else { -i32::MAX / 4 };
+            for p in plans {
+                let ex = local_x[p.exit_box] + p.exit_x;
+                let (base, _) = entry_base_of(
+                    p.entry_box,
+                    p.entry_comp,
+                    p.top_entry,
+                    p.enters_right,
+                    false,
+                );
+                let tx = local_x[p.entry_box] + base;
+                let mut add = |key: (u8, usize, i32), ends: [(i32, bool); 2]| {
+                    add_to_bus(buses.entry(key).or_insert_with(ChannelBus::new), ends);
+                };
+                let exit_key = (0, p.exit_box, p.exit_x);
+                match p.lane {
+                    None if p.ch1 == ch => add(exit_key, [(ex, false), (tx, p.top_entry)]),
+                    None => {}
+                    Some(_) => {
+                        if p.ch1 == ch {
+                            add(exit_key, [(ex, false), (far(p.side), p.ch2 > p.ch1)]);
+                        }
+                        if p.ch2 == ch {
+                            let key = (1 + u8::from(p.side), p.entry_box, 0);
+                            add(key, [(far(p.side), p.ch2 < p.ch1), (tx, p.top_entry)]);
+                        }
+                    }
+                }
+            }
+            assign_tracks(buses.into_values().collect()).2
+        };
+        // The plans leaving each side exit move together, so a bus is never split.
+        let mut groups: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
+        for (i, p) in plans.iter().enumerate() {
+            if p.lane.is_none() && !is_lone(p.exit_box) && !is_last(p.from) {
+                groups.entry((p.from, p.exit_x)).or_default().push(i);
+            }
+        }
+        for _ in 0..2 {
+            let mut moved = false;
+            for members in groups.values() {
+                let first = &plans[members[0]];
+                let (b, ch, from) = (first.exit_box, first.ch1, first.from);
+                let before = estimate(&plans, ch);
+                let (exit_x, start) = exit_of(from, first.exit_x == EXIT_LANE);
+                let old = (first.exit_x, first.start.clone());
+                for &i in members {
+                    plans[i].exit_x = exit_x;
+                    plans[i].start.clone_from(&start);
+                }
+                if estimate(&plans, ch) < before {
+                    moved = true;
+                    for &i in members {
+                        plans[i].exit_bus = BusKey::Exit {
+                            comp_or_box: b,
+                            x: exit_x,
+                        };
+                    }
+                } else {
+                    for &i in members {
+                        plans[i].exit_x = old.0;
+                        plans[i].start.clone_from(&old.1);
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    // On a side of a host where edges both enter and leave, the entries take the outer lane
+    // when every component entered there sits above every component left from there (their
+    // short runs into the component then pass no exit lane); the exits move inwards.
+    let mut side_use: BTreeMap<(usize, bool), (usize, usize)> = BTreeMap::new();
+    for p in &plans {
+        let b = p.exit_box;
+        if !is_lone(b) && !is_last(p.from) {
+            let right = p.exit_x != EXIT_LANE;
+            let e = side_use.entry((b, right)).or_insert((usize::MAX, 0));
+            e.0 = e.0.min(index_in_box[p.from]);
+        }
+    }
+    let mut entered: BTreeMap<(usize, bool), usize> = BTreeMap::new();
+    for p in &plans {
+        if let Some(c) = p.entry_comp
+            && entry_base_of(p.entry_box, Some(c), p.top_entry, p.enters_right, false).1
+        {
+            let e = entered.entry((p.entry_box, p.enters_right)).or_insert(0);
+            *e = (*e).max(index_in_box[c]);
+        }
+    }
+    let outer_entry: BTreeSet<(usize, bool)> = entered
+        .iter()
+        .filter(|(key, lowest)| side_use.get(key).is_some_and(|u| **lowest <= u.0))
+        .map(|(key, _)| *key)
+        .collect();
+    for p in &mut plans {
+        let b = p.exit_box;
+        if is_lone(b) || is_last(p.from) {
+            continue;
+        }
+        let right = p.exit_x != EXIT_LANE;
+        if outer_entry.contains(&(b, right)) {
+            let x = if right {
+                size[b].0 - ENTRY_LANE
+            } else {
+                ENTRY_LANE
+            };
+            p.exit_x = x;
+            if let Some(last) = p.start.last_mut() {
+                last.0 = x;
+            }
+            p.exit_bus = BusKey::Exit { comp_or_box: b, x };
+        }
     }
 
     // Lanes: one per exit point and side, shared by edges of that exit; lanes whose channel
@@ -443,15 +639,17 @@ pub fn layout(scene: &Scene) -> Layout {
     let box_x: Vec<i32> = (0..nb).map(|b| content_left + local_x[b]).collect();
 
     // Entry points: one per arriving bus at each target, spread across the top or bottom.
-    let entry_base = |p: &Plan| -> (i32, bool) {
-        let b = p.entry_box;
-        match p.entry_comp {
-            Some(c) if !(is_lone(b) || p.top_entry && is_first(c)) => (HOST_SIDE / 2, true),
-            Some(c) => (comp_rel[c].cx(), false),
-            None => (size[b].0 / 2, false),
-        }
+    let entry_base = |p: &Plan| {
+        let outer = outer_entry.contains(&(p.entry_box, p.enters_right));
+        entry_base_of(
+            p.entry_box,
+            p.entry_comp,
+            p.top_entry,
+            p.enters_right,
+            outer,
+        )
     };
-    let mut arrivals: BTreeMap<(usize, Option<usize>, bool, bool), Vec<BusKey>> = BTreeMap::new();
+    let mut arrivals: BTreeMap<ArrivalKey, Vec<BusKey>> = BTreeMap::new();
     let arrival_bus = |p: &Plan| -> BusKey {
         match p.lane {
             Some(id) => BusKey::Lane {
@@ -467,6 +665,7 @@ pub fn layout(scene: &Scene) -> Layout {
             p.entry_box,
             if via_lane { None } else { p.entry_comp },
             p.top_entry,
+            via_lane && p.enters_right,
             via_lane,
         );
         let list = arrivals.entry(key).or_default();
@@ -475,12 +674,41 @@ pub fn layout(scene: &Scene) -> Layout {
             list.push(bus);
         }
     }
+    // Entry points in the order that keeps buses arriving at one box from crossing there. Into
+    // the top, in the order they come from, left to right (the one from further left runs
+    // above). Into the bottom, buses run below the channel's top and nest: those from the left
+    // come in on the left, the one from further away outside (below and further right) the
+    // nearer one; those from the right mirror that.
+    let bus_source_x = |bus: &BusKey| -> i32 {
+        match *bus {
+            BusKey::Exit { comp_or_box, x } => box_x[comp_or_box] + x,
+            BusKey::Lane { lane, .. } => lane_x(lane),
+        }
+    };
+    for (&(b, comp, top, right, via_lane), list) in &mut arrivals {
+        if top {
+            list.sort_by_key(|bus| (bus_source_x(bus), 0, *bus));
+        } else {
+            let centre = box_x[b]
+                + match comp {
+                    Some(c) if !via_lane => comp_rel[c].cx(),
+                    _ if right => size[b].0,
+                    _ if via_lane => 0,
+                    _ => size[b].0 / 2,
+                };
+            list.sort_by_key(|bus| {
+                let x = bus_source_x(bus);
+                (i32::from(x >= centre), -x, *bus)
+            });
+        }
+    }
     let entry_x = |p: &Plan| -> i32 {
         let (base, via_lane) = entry_base(p);
         let key = (
             p.entry_box,
             if via_lane { None } else { p.entry_comp },
             p.top_entry,
+            via_lane && p.enters_right,
             via_lane,
         );
         let list = &arrivals[&key];
@@ -495,48 +723,45 @@ pub fn layout(scene: &Scene) -> Layout {
         box_x[p.entry_box] + base + offset.clamp(-limit.max(0), limit.max(0))
     };
 
-    // Buses in channels: (channel, bus) -> x interval.
-    let mut buses: BTreeMap<(usize, BusKey), (i32, i32)> = BTreeMap::new();
-    let mut widen = |ch: usize, key: BusKey, a: i32, b: i32| {
-        let e = buses.entry((ch, key)).or_insert((a.min(b), a.max(b)));
-        e.0 = e.0.min(a.min(b));
-        e.1 = e.1.max(a.max(b));
+    // Buses in channels: (channel, bus) -> x interval and the verticals that leave it.
+    let mut buses: BTreeMap<(usize, BusKey), ChannelBus> = BTreeMap::new();
+    let mut widen = |ch: usize, key: BusKey, ends: [(i32, bool); 2]| {
+        add_to_bus(buses.entry((ch, key)).or_insert_with(ChannelBus::new), ends);
     };
     for p in &plans {
         let ex = box_x[p.exit_box] + p.exit_x;
         let tx = entry_x(p);
+        // An exit comes down from the box above the channel; an entry goes down into the
+        // box below (top entry) or up into a box above (bottom entry); a lane leaves the
+        // channel towards the other channel it joins.
         match p.lane {
-            None => widen(p.ch1, p.exit_bus, ex, tx),
+            None => widen(p.ch1, p.exit_bus, [(ex, false), (tx, p.top_entry)]),
             Some(id) => {
                 let lx = lane_x(id);
-                widen(p.ch1, p.exit_bus, ex, lx);
-                widen(p.ch2, arrival_bus(p), lx, tx);
+                widen(p.ch1, p.exit_bus, [(ex, false), (lx, p.ch2 > p.ch1)]);
+                widen(
+                    p.ch2,
+                    arrival_bus(p),
+                    [(lx, p.ch2 < p.ch1), (tx, p.top_entry)],
+                );
             }
         }
     }
-    // Tracks: first free track in the channel, in order of left end.
+    // Tracks: in each channel, buses are stacked in the order that crosses least.
     let mut track_of: BTreeMap<(usize, BusKey), i32> = BTreeMap::new();
     let mut tracks_in = vec![0i32; bands.len()];
-    let mut by_channel: BTreeMap<usize, Vec<(i32, i32, BusKey)>> = BTreeMap::new();
-    for (&(ch, key), &(a, b)) in &buses {
-        by_channel.entry(ch).or_default().push((a, b, key));
+    let mut by_channel: BTreeMap<usize, Vec<(BusKey, ChannelBus)>> = BTreeMap::new();
+    for ((ch, key), bus) in buses {
+        by_channel.entry(ch).or_default().push((key, bus));
     }
-    for (ch, mut list) in by_channel {
-        list.sort();
-        let mut ends: Vec<i32> = Vec::new();
-        for (a, b, key) in list {
-            let t = match ends.iter().position(|&e| e + 8 < a) {
-                Some(t) => t,
-                None => {
-                    ends.push(i32::MIN);
-                    ends.len() - 1
-                }
-            };
-            ends[t] = b;
-            track_of.insert((ch, key), i32::try_from(t).unwrap_or(0));
+    for (ch, list) in by_channel {
+        let (keys, list): (Vec<BusKey>, Vec<ChannelBus>) = list.into_iter().unzip();
+        let (tracks, count, _) = assign_tracks(list);
+        for (key, t) in keys.into_iter().zip(tracks) {
+            track_of.insert((ch, key), t);
         }
         if let Some(n) = tracks_in.get_mut(ch) {
-            *n = i32::try_from(ends.len()).unwrap_or(0);
+            *n = count;
         }
     }
 
@@ -622,7 +847,7 @@ pub fn layout(scene: &Scene) -> Layout {
             Some(c) if via_lane => {
                 let r = components[c];
                 pts.push((tx, r.cy()));
-                pts.push((r.x, r.cy()));
+                pts.push((if p.enters_right { r.right() } else { r.x }, r.cy()));
             }
             Some(c) if !is_lone(p.entry_box) => {
                 let r = components[c];
@@ -644,7 +869,7 @@ pub fn layout(scene: &Scene) -> Layout {
     }
 
     // Edges inside one box: straight down between neighbours, else along the inner left lane.
-    let inner_lane = |b: usize| boxes[b].x + 5;
+    let inner_lane = |b: usize| boxes[b].x + INNER_LANE;
     for &l in &scene.inner {
         let link = &m.links[l];
         edges.push(EdgePath {
@@ -697,6 +922,158 @@ pub fn layout(scene: &Scene) -> Layout {
             .map(|(i, (r, _))| (*r, band_y[i], band_y[i] + band_h[i]))
             .collect(),
     }
+}
+
+/// The horizontal run of one bus in a channel, and the x of every vertical leaving it: up
+/// (to the row above the channel) or down (to the row below).
+#[derive(Debug, Clone)]
+struct ChannelBus {
+    lo: i32,
+    hi: i32,
+    ups: Vec<i32>,
+    downs: Vec<i32>,
+}
+
+impl ChannelBus {
+    fn new() -> Self {
+        ChannelBus {
+            lo: i32::MAX,
+            hi: i32::MIN,
+            ups: Vec::new(),
+            downs: Vec::new(),
+        }
+    }
+}
+
+/// Widens `bus` to reach two more verticals: x, and whether each goes down.
+fn add_to_bus(bus: &mut ChannelBus, ends: [(i32, bool); 2]) {
+    for (x, down) in ends {
+        bus.lo = bus.lo.min(x);
+        bus.hi = bus.hi.max(x);
+        let list = if down { &mut bus.downs } else { &mut bus.ups };
+        if !list.contains(&x) {
+            list.push(x);
+        }
+    }
+}
+
+/// Drawings with at most this many edges between boxes try each side exit both ways.
+const MAX_EXIT_SEARCH: usize = 300;
+
+/// Buses closer than this share no track.
+const BUS_CLEARANCE: i32 = 8;
+/// Channels with more overlapping bus pairs than this are stacked first-fit (left end
+/// first), which is linear; below it they are ordered to cross least.
+const MAX_ORDERED_PAIRS: usize = 200_000;
+
+/// Stacks the buses of one channel on tracks: the track of each bus and the number of
+/// tracks. Two buses that overlap cross where one's vertical passes the other's run: if A
+/// is above B, B's upward verticals inside A's run cross A, and A's downward verticals
+/// inside B's run cross B. Overlapping buses are ordered by that cost (each bus's balance
+/// of "wants to be above" against "wants to be below", then adjacent swaps that lower the
+/// total) and each takes the first track below every bus ordered before it that it
+/// overlaps. Deterministic: ties go to the left end, then the input order.
+fn assign_tracks(mut buses: Vec<ChannelBus>) -> (Vec<i32>, i32, i64) {
+    let n = buses.len();
+    for b in &mut buses {
+        b.ups.sort_unstable();
+        b.downs.sort_unstable();
+    }
+    let mut by_left: Vec<usize> = (0..n).collect();
+    by_left.sort_by_key(|&i| (buses[i].lo, buses[i].hi, i));
+    // Overlapping pairs, by a sweep over left ends.
+    let mut near: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pairs = 0usize;
+    'sweep: for (k, &i) in by_left.iter().enumerate() {
+        for &j in &by_left[k + 1..] {
+            if buses[j].lo > buses[i].hi + BUS_CLEARANCE {
+                break;
+            }
+            near[i].push(j);
+            near[j].push(i);
+            pairs += 1;
+            if pairs > MAX_ORDERED_PAIRS {
+                near = vec![Vec::new(); n];
+                break 'sweep;
+            }
+        }
+    }
+    let ordered = pairs <= MAX_ORDERED_PAIRS;
+    let inside = |xs: &[i32], lo: i32, hi: i32| -> i64 {
+        let a = xs.partition_point(|&x| x <= lo);
+        let b = xs.partition_point(|&x| x < hi);
+        i64::try_from(b.saturating_sub(a)).unwrap_or(i64::MAX)
+    };
+    // Crossings when `a` runs above `b`.
+    let above = |a: usize, b: usize| -> i64 {
+        let (a, b) = (&buses[a], &buses[b]);
+        inside(&b.ups, a.lo, a.hi) + inside(&a.downs, b.lo, b.hi)
+    };
+    let mut order = by_left.clone();
+    if ordered {
+        let balance: Vec<i64> = (0..n)
+            .map(|i| near[i].iter().map(|&j| above(i, j) - above(j, i)).sum())
+            .collect();
+        let rank: Vec<usize> = {
+            let mut r = vec![0; n];
+            for (k, &i) in by_left.iter().enumerate() {
+                r[i] = k;
+            }
+            r
+        };
+        order.sort_by_key(|&i| (balance[i], rank[i]));
+        let overlaps = |a: usize, b: usize| near[a].contains(&b);
+        for _ in 0..8 {
+            let mut swapped = false;
+            for k in 1..n {
+                let (a, b) = (order[k - 1], order[k]);
+                if overlaps(a, b) && above(b, a) < above(a, b) {
+                    order.swap(k - 1, k);
+                    swapped = true;
+                }
+            }
+            if !swapped {
+                break;
+            }
+        }
+    }
+    let mut track = vec![-1i32; n];
+    let mut count = 0;
+    if ordered {
+        for &i in &order {
+            let t = near[i]
+                .iter()
+                .map(|&j| track[j])
+                .max()
+                .map_or(0, |t| t + 1)
+                .max(0);
+            track[i] = t;
+            count = count.max(t + 1);
+        }
+    } else {
+        let mut ends: Vec<i32> = Vec::new();
+        for &i in &order {
+            let t = match ends.iter().position(|&e| e + BUS_CLEARANCE < buses[i].lo) {
+                Some(t) => t,
+                None => {
+                    ends.push(i32::MIN);
+                    ends.len() - 1
+                }
+            };
+            ends[t] = buses[i].hi;
+            track[i] = i32::try_from(t).unwrap_or(0);
+        }
+        count = i32::try_from(ends.len()).unwrap_or(0);
+    }
+    let mut cost = 0;
+    for (i, list) in near.iter().enumerate() {
+        for &j in list {
+            if track[i] < track[j] {
+                cost += above(i, j);
+            }
+        }
+    }
+    (track, count, cost)
 }
 
 fn inner_points(
