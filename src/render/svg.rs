@@ -242,23 +242,100 @@ pub fn layout(scene: &Scene) -> Layout {
     let widest = scene.rows.iter().map(row_width).max().unwrap_or(0);
     let stripes =
         usize::try_from(((widest + MAX_ROW_WIDTH - 1) / MAX_ROW_WIDTH).max(1)).unwrap_or(1);
+    // A row that fits stays whole in the first stripe. A row that does not is cut so that a
+    // box lands in the stripe of the boxes that call it (a cell of servers stays under its
+    // load balancer): the middle stripe of its callers, where a caller in a whole row counts
+    // by its place in that row; a box no earlier row calls follows a box of its own row it
+    // is linked to, else its place in the row.
+    let fits: Vec<bool> = scene
+        .rows
+        .iter()
+        .map(|row| row_width(row) <= MAX_ROW_WIDTH)
+        .collect();
+    let mut linked: Vec<Vec<usize>> = vec![Vec::new(); nb];
+    for &l in &scene.flow {
+        let link = &m.links[l];
+        let (a, b) = (scene.box_of[link.from], scene.box_of[link.to]);
+        linked[b].push(a);
+        linked[a].push(b);
+    }
+    let mut stripe_of = vec![usize::MAX; nb];
+    for (r, row) in scene.rows.iter().enumerate() {
+        let len = row.len().max(1);
+        if fits[r] {
+            for (i, &b) in row.iter().enumerate() {
+                stripe_of[b] = (2 * i + 1) * stripes / (2 * len);
+            }
+            continue;
+        }
+        // Each stripe holds at most a page width of the row; a box whose callers' stripe is
+        // full takes its place-in-row stripe, else the emptiest.
+        let mut used = vec![0i32; stripes];
+        let mut want = vec![usize::MAX; row.len()];
+        // A caller that calls more of the row than a stripe holds (a front load balancer
+        // over every cell) says nothing about where a box belongs.
+        let mut fan_out: BTreeMap<usize, usize> = BTreeMap::new();
+        for &b in row {
+            let mut seen = BTreeSet::new();
+            for &a in &linked[b] {
+                if scene.boxes[a].row < r && seen.insert(a) {
+                    *fan_out.entry(a).or_default() += 1;
+                }
+            }
+        }
+        let per_stripe = len.div_ceil(stripes);
+        for (i, &b) in row.iter().enumerate() {
+            let mut callers: Vec<usize> = linked[b]
+                .iter()
+                .filter(|&&a| scene.boxes[a].row < r && fan_out[&a] <= per_stripe)
+                .map(|&a| stripe_of[a])
+                .collect();
+            if !callers.is_empty() {
+                callers.sort_unstable();
+                want[i] = callers[(callers.len() - 1) / 2];
+            }
+        }
+        for (i, &b) in row.iter().enumerate() {
+            if want[i] == usize::MAX {
+                want[i] = linked[b]
+                    .iter()
+                    .filter(|&&a| scene.boxes[a].row == r)
+                    .filter_map(|&a| row.iter().position(|&x| x == a))
+                    .map(|k| want[k])
+                    .filter(|&w| w != usize::MAX)
+                    .min()
+                    .unwrap_or(i * stripes / len);
+            }
+            let w = size[b].0 + BOX_GAP;
+            let by_place = i * stripes / len;
+            let emptiest = (0..stripes).min_by_key(|&s| (used[s], s)).unwrap_or(0);
+            let s = [want[i], by_place]
+                .into_iter()
+                .find(|&s| used[s] == 0 || used[s] + w <= MAX_ROW_WIDTH + BOX_GAP)
+                .unwrap_or(emptiest);
+            used[s] += w;
+            stripe_of[b] = s;
+        }
+    }
+    // Where the model is made of cells (groups of boxes linked only among themselves and
+    // to a few hubs), whole cells are packed into stripes instead.
+    let (stripes, whole) = match (stripes > 1)
+        .then(|| cell_stripes(scene, &linked, |b| size[b].0 + BOX_GAP))
+        .flatten()
+    {
+        Some((cells, count)) => {
+            stripe_of = cells;
+            (count, vec![false; fits.len()])
+        }
+        None => (stripes, fits),
+    };
     let mut bands: Vec<(usize, Vec<usize>)> = Vec::new();
     for s in 0..stripes {
         for (r, row) in scene.rows.iter().enumerate() {
-            // A row that fits stays whole in the first stripe.
-            let len = row.len();
-            let fits = row_width(row) <= MAX_ROW_WIDTH;
             let part: Vec<usize> = row
                 .iter()
-                .enumerate()
-                .filter(|&(i, _)| {
-                    if fits {
-                        s == 0
-                    } else {
-                        i * stripes / len.max(1) == s
-                    }
-                })
-                .map(|(_, &b)| b)
+                .copied()
+                .filter(|&b| if whole[r] { s == 0 } else { stripe_of[b] == s })
                 .collect();
             if !part.is_empty() {
                 bands.push((r, part));
@@ -943,6 +1020,95 @@ impl ChannelBus {
             downs: Vec::new(),
         }
     }
+}
+
+/// Boxes linked by flow to more boxes than this are hubs (a front load balancer over every
+/// cell, a shared database); the rest fall into cells.
+const HUB_LINKS: usize = 8;
+
+/// Stripes made of whole cells: the stripe of each box and the number of stripes, or `None`
+/// when the model is not made of cells (one group holds most boxes). A cell is a group of
+/// boxes linked by flow once hubs are set aside; cells are packed in the order they are
+/// drawn, as many to a stripe as fit a page width. Hubs and boxes with no flow (monitoring,
+/// rule sets) stay in the first stripe.
+fn cell_stripes(
+    scene: &Scene,
+    linked: &[Vec<usize>],
+    width: impl Fn(usize) -> i32,
+) -> Option<(Vec<usize>, usize)> {
+    let nb = scene.boxes.len();
+    let degree: Vec<usize> = linked
+        .iter()
+        .map(|l| l.iter().collect::<BTreeSet<_>>().len())
+        .collect();
+    let hub = |b: usize| degree[b] > HUB_LINKS;
+    // Union-find over links between boxes that are not hubs.
+    let mut parent: Vec<usize> = (0..nb).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (b, list) in linked.iter().enumerate() {
+        if hub(b) {
+            continue;
+        }
+        for &a in list {
+            if !hub(a) {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                if ra != rb {
+                    parent[ra.max(rb)] = ra.min(rb);
+                }
+            }
+        }
+    }
+    // Cells in drawing order (row by row, left to right), with their widest row.
+    let mut cell_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut cells: Vec<(BTreeMap<usize, i32>, Vec<usize>)> = Vec::new();
+    let mut global = Vec::new();
+    for row in &scene.rows {
+        for &b in row {
+            if hub(b) || degree[b] == 0 {
+                global.push(b);
+                continue;
+            }
+            let r = root(&mut parent, b);
+            let i = *cell_of.entry(r).or_insert_with(|| {
+                cells.push((BTreeMap::new(), Vec::new()));
+                cells.len() - 1
+            });
+            *cells[i].0.entry(scene.boxes[b].row).or_default() += width(b);
+            cells[i].1.push(b);
+        }
+    }
+    let largest = cells.iter().map(|c| c.1.len()).max().unwrap_or(0);
+    if cells.len() < 2 || largest * 2 > nb {
+        return None;
+    }
+    let mut stripe_of = vec![0usize; nb];
+    let mut stripe = 0;
+    let mut used: BTreeMap<usize, i32> = BTreeMap::new();
+    for (rows, members) in &cells {
+        let fits = rows
+            .iter()
+            .all(|(r, w)| used.get(r).copied().unwrap_or(0) + w <= MAX_ROW_WIDTH + BOX_GAP);
+        if !fits && !used.is_empty() {
+            stripe += 1;
+            used.clear();
+        }
+        for (r, w) in rows {
+            *used.entry(*r).or_default() += w;
+        }
+        for &b in members {
+            stripe_of[b] = stripe;
+        }
+    }
+    for b in global {
+        stripe_of[b] = 0;
+    }
+    Some((stripe_of, stripe + 1))
 }
 
 /// Widens `bus` to reach two more verticals: x, and whether each goes down.
