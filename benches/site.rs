@@ -59,6 +59,7 @@ fn main() {
         theme: None,
         tolerant: false,
         extra_script: None,
+        check_links: true,
     };
     let t = Instant::now();
     let built = site::build(&opts).expect("the generated site builds");

@@ -673,3 +673,45 @@ fn accepted_spofs_and_inline_code_in_messages() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn broken_links_and_anchors_in_pages_stop_the_build_with_file_and_line() {
+    let d = scratch("site-links");
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::create_dir_all(d.join("site/img")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    std::fs::write(d.join("site/img/a.png"), b"png").unwrap();
+    std::fs::write(
+        d.join("site/index.md"),
+        "# Home\n\n[guide](guide.md#setup)\n",
+    )
+    .unwrap();
+    let good = "# Guide\n\n## Setup\n\n[home](index.md) [setup](#setup) [model](models/foobar.html)\n[rule](rules/single-point-of-failure.md) ![a](img/a.png) [web](https://example.com/x.md)\n[mail](mailto:a@b.c) [top](./guide.html#setup)\n";
+    std::fs::write(d.join("site/guide.md"), good).unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+
+    let bad = format!(
+        "{good}\n[missing](missing.md)\n[anchor](#nope)\n[other anchor](index.md#nowhere)\n![img](img/b.png)\n[out](../../etc/passwd)\n"
+    );
+    std::fs::write(d.join("site/guide.md"), bad).unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    let text = all(&o);
+    for (line, what) in [
+        (9, "`missing.md` names no page"),
+        (10, "has no heading or element with the id `nope`"),
+        (11, "`index.md#nowhere`"),
+        (12, "`img/b.png` names no page"),
+        (13, "`../../etc/passwd` points outside the site"),
+    ] {
+        assert!(
+            text.contains(&format!("site/guide.md:{line}")) && text.contains(what),
+            "line {line}: {what}\n{text}"
+        );
+    }
+    assert_eq!(text.matches("site::broken-link").count(), 5, "{text}");
+    // --no-link-check builds anyway.
+    let o = archdoc_in(&d, &["build", "--no-link-check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+}

@@ -22,6 +22,9 @@ pub(crate) struct BuildArgs {
     /// The configuration file (default: `archdoc.yaml` here or above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Build even when a page links to a page, file or anchor the site does not have.
+    #[arg(long)]
+    no_link_check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +38,9 @@ pub(crate) struct ServeArgs {
     /// The configuration file (default: `archdoc.yaml` here or above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Serve even when a page links to a page, file or anchor the site does not have.
+    #[arg(long)]
+    no_link_check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +255,7 @@ fn project(
         theme: theme_dir.is_dir().then(|| rel(&theme_dir)),
         tolerant,
         extra_script: None,
+        check_links: true,
     };
     Ok(Project {
         opts,
@@ -261,7 +268,7 @@ fn project(
 
 pub(crate) fn build(args: &BuildArgs) -> u8 {
     let Project {
-        opts,
+        mut opts,
         out,
         shown_out,
         ..
@@ -269,6 +276,7 @@ pub(crate) fn build(args: &BuildArgs) -> u8 {
         Ok(x) => x,
         Err(e) => return report_errors(&[*e]),
     };
+    opts.check_links = !args.no_link_check;
     let started = std::time::Instant::now();
     let built = match site::build(&opts) {
         Ok(s) => s,
@@ -313,6 +321,7 @@ pub(crate) fn serve(args: &ServeArgs) -> u8 {
         let mut p = project(args.config.as_deref(), args.out.as_deref(), true)
             .map_err(|e| report_errors(&[*e]))?;
         p.opts.extra_script = Some(serve::RELOAD_SCRIPT.to_owned());
+        p.opts.check_links = !args.no_link_check;
         Ok(p)
     };
     let mut p = match load() {

@@ -24,6 +24,32 @@ pub struct Rendered {
     pub html: String,
     /// Its headings, in order.
     pub headings: Vec<Heading>,
+    /// Its links and images that point into the site (no scheme), as written in the page
+    /// after `.md` became `.html`, with the line each is on, for the link check.
+    pub links: Vec<LocalLink>,
+}
+
+/// A link from a page to a place in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalLink {
+    /// The destination as the built page has it (`guide.html#setup`, `#top`, `img/a.png`).
+    pub dest: String,
+    /// The line of the page it is written on.
+    pub line: usize,
+    /// Where it is written in the page: byte offset and length.
+    pub offset: usize,
+    /// Its length in bytes.
+    pub len: usize,
+    /// The destination as written (`guide.md#setup`).
+    pub written: String,
+}
+
+/// Whether a destination is a place in the site rather than another site or a mail address.
+fn is_local(dest: &str) -> bool {
+    let scheme = dest
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '#', '?']));
+    !(dest.is_empty() || dest.starts_with("//") || scheme)
 }
 
 /// A fenced `archdoc` block: the directive, its `key=value` arguments, the line it is on.
@@ -124,7 +150,21 @@ pub fn render(
     let mut used_ids: Vec<String> = Vec::new();
     let mut heading: Option<(HeadingLevel, Vec<Event<'_>>)> = None;
     let mut in_directive: Option<Directive> = None;
+    let mut links = Vec::new();
     for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && in_directive.is_none()
+            && is_local(dest_url)
+            && !is_dangerous(dest_url)
+        {
+            links.push(LocalLink {
+                dest: rewrite_link(dest_url),
+                line: line_of(src, range.start),
+                offset: range.start,
+                len: range.len(),
+                written: dest_url.to_string(),
+            });
+        }
         if let Some(d) = &in_directive {
             if let Event::End(TagEnd::CodeBlock) = event {
                 let html = directive(d).map_err(|e| (d.line, e))?;
@@ -228,7 +268,11 @@ pub fn render(
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Ok(Rendered { html, headings })
+    Ok(Rendered {
+        html,
+        headings,
+        links,
+    })
 }
 
 #[cfg(test)]

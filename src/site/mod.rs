@@ -49,6 +49,9 @@ pub struct SiteOptions {
     pub tolerant: bool,
     /// A script to add to every page (the live reload of `archdoc serve`).
     pub extra_script: Option<String>,
+    /// Fail the build on a link or image in a page that points to no file of the site, or
+    /// to an anchor its page does not have (`--no-link-check` turns it off).
+    pub check_links: bool,
 }
 
 /// A built site: output paths (relative, `/`-separated) and their bytes.
@@ -307,6 +310,9 @@ pub fn build_with_cache(
         title: String,
         body: String,
         headings: Vec<markdown::Heading>,
+        file: String,
+        source: Arc<str>,
+        links: Vec<markdown::LocalLink>,
     }
     let mut pages: Vec<Page> = Vec::new();
     let mut intro: Option<String> = None;
@@ -377,12 +383,16 @@ pub fn build_with_cache(
             .iter()
             .find(|h| h.level == 1)
             .map_or_else(|| stem_str.clone(), |h| h.text.clone());
+        let source: Arc<str> = Arc::from(text.as_str());
         if url != "index.html" {
             pages.push(Page {
                 url,
                 title,
                 body: rendered.html,
                 headings: rendered.headings,
+                file,
+                source,
+                links: rendered.links,
             });
         } else {
             // The index page shows the intro; its headings are still searchable.
@@ -391,6 +401,9 @@ pub fn build_with_cache(
                 title,
                 body: String::new(),
                 headings: rendered.headings,
+                file,
+                source,
+                links: rendered.links,
             });
         }
     }
@@ -696,6 +709,27 @@ pub fn build_with_cache(
         return Err(errors);
     }
 
+    if opts.check_links {
+        for p in &pages {
+            for link in &p.links {
+                if let Some(problem) = broken_link(&site.files, &p.url, &link.dest, &link.written) {
+                    errors.push(
+                        ModelError::at(
+                            "site::broken-link",
+                            &p.file,
+                            &p.source,
+                            crate::model::Span::new(link.offset, link.len),
+                            format!("`{}` (line {}): {problem}", p.file, link.line),
+                        )
+                        .with_help("fix the link (a page `x.md` is linked as `x.md` or `x.html`; models are at `models/NAME.html`, rules at `rules/ID.html`), or build with --no-link-check"),
+                    );
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
     site.files.insert(
         "search-index.js".to_owned(),
         format!("window.ARCHDOC_SEARCH = {};\n", script_json(&search)).into_bytes(),
@@ -713,6 +747,67 @@ pub fn build_with_cache(
         b"built by archdoc; `archdoc build` may replace this directory\n".to_vec(),
     );
     Ok(site)
+}
+
+/// What is wrong with the link `dest` on the page at `page_url`, if anything: the file it
+/// names is not in the site, or the anchor is not on that page.
+fn broken_link(
+    files: &BTreeMap<String, Vec<u8>>,
+    page_url: &str,
+    dest: &str,
+    written: &str,
+) -> Option<String> {
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
+    let target = if path.is_empty() {
+        page_url.to_owned()
+    } else {
+        let mut parts: Vec<&str> = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            page_url.split('/').collect()
+        };
+        parts.pop(); // the page's own file name (or "" for a root-relative path)
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Some(format!("`{written}` points outside the site"));
+                    }
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut t = parts.join("/");
+        if path.ends_with('/') || t.is_empty() {
+            if !t.is_empty() {
+                t.push('/');
+            }
+            t.push_str("index.html");
+        }
+        t
+    };
+    let target = if files.contains_key(&target) {
+        target
+    } else if files.contains_key(&format!("{target}/index.html")) {
+        format!("{target}/index.html")
+    } else {
+        return Some(format!("`{written}` names no page or file of the site"));
+    };
+    match frag {
+        Some(f) if !f.is_empty() && target.ends_with(".html") => {
+            let html = String::from_utf8_lossy(&files[&target]);
+            let wanted = format!("id=\"{}\"", crate::escape::xml(f));
+            (!html.contains(&wanted)).then(|| {
+                format!("`{written}`: `{target}` has no heading or element with the id `{f}`")
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The page of one model with the built-in theme, as `archdoc build` writes it (for fuzzing
