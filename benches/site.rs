@@ -60,6 +60,8 @@ fn main() {
         tolerant: false,
         extra_script: None,
         check_links: true,
+        nav: Vec::new(),
+        nav_file: String::new(),
     };
     let t = Instant::now();
     let built = site::build(&opts).expect("the generated site builds");

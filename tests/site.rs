@@ -715,3 +715,107 @@ fn broken_links_and_anchors_in_pages_stop_the_build_with_file_and_line() {
     let o = archdoc_in(&d, &["build", "--no-link-check"]);
     assert_eq!(o.status.code(), Some(0), "{}", all(&o));
 }
+
+/// The sidebar's page links, in order (Docs and any named sections), with their nesting.
+fn sidebar(html: &str) -> Vec<String> {
+    let nav = &html[html.find("<nav class=\"side\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    nav.lines()
+        .map(str::trim)
+        .filter_map(|l| {
+            if let Some(t) = l.strip_prefix("<p class=\"nav-title\">") {
+                return Some(format!("## {}", t.trim_end_matches("</p>")));
+            }
+            let depth = l.contains("class=\"depth-1\"");
+            let a = l.find("<a ")?;
+            let start = a + l[a..].find('>')? + 1;
+            let text = &l[start..];
+            let text = &text[..text.find("</a>")?];
+            l.starts_with("<li")
+                .then(|| format!("{}{text}", if depth { "  " } else { "" }))
+        })
+        .collect()
+}
+
+#[test]
+fn page_order_and_sections_come_from_site_nav_or_summary_md() {
+    let d = scratch("site-nav");
+    std::fs::create_dir_all(d.join("site/how-to")).unwrap();
+    for (f, t) in [
+        ("alpha.md", "Alpha"),
+        ("beta.md", "Beta"),
+        ("gamma.md", "Gamma"),
+        ("how-to/setup.md", "Setup"),
+    ] {
+        std::fs::write(d.join("site").join(f), format!("# {t}\n")).unwrap();
+    }
+    // Default: file name order.
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    assert_eq!(
+        sidebar(&index)[..6],
+        ["## Docs", "Home", "Alpha", "Beta", "Gamma", "Setup"]
+    );
+    // site.nav: named pages first, in its order; sections; pages it leaves out still shown.
+    std::fs::write(
+        d.join("archdoc.yaml"),
+        "site:\n  nav:\n    - gamma.md\n    - alpha.md\n    - title: How-to guides\n      pages: [how-to/setup.md]\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    assert_eq!(
+        sidebar(&index)[..7],
+        [
+            "## Docs",
+            "Home",
+            "Gamma",
+            "Alpha",
+            "Beta",
+            "## How-to guides",
+            "Setup"
+        ]
+    );
+    // A page that does not exist is an error naming the configuration.
+    std::fs::write(d.join("archdoc.yaml"), "site:\n  nav: [gama.md]\n").unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        all(&o).contains("archdoc.yaml") && all(&o).contains("`gama.md`"),
+        "{}",
+        all(&o)
+    );
+    // SUMMARY.md, as mdBook reads it: titles, nesting, sections; it is not a page itself.
+    std::fs::remove_file(d.join("archdoc.yaml")).unwrap();
+    std::fs::write(
+        d.join("site/SUMMARY.md"),
+        "# Summary\n\n- [Beta first](beta.md)\n  - [Set it up](how-to/setup.md)\n\n# More\n\n- [Alpha](alpha.md)\n- [Nowhere](nowhere.md)\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(all(&o).contains("site/SUMMARY.md:9"), "{}", all(&o));
+    std::fs::write(
+        d.join("site/SUMMARY.md"),
+        "# Summary\n\n- [Beta first](beta.md)\n  - [Set it up](how-to/setup.md)\n\n# More\n\n- [Alpha](alpha.md)\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    assert_eq!(
+        sidebar(&index)[..7],
+        [
+            "## Docs",
+            "Home",
+            "Beta first",
+            "  Set it up",
+            "Gamma",
+            "## More",
+            "Alpha"
+        ]
+    );
+    assert!(!d.join("public/SUMMARY.html").exists());
+}

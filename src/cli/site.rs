@@ -256,6 +256,10 @@ fn project(
         tolerant,
         extra_script: None,
         check_links: true,
+        nav: s.nav.clone(),
+        nav_file: config_path
+            .as_deref()
+            .map_or_else(|| "archdoc.yaml".to_owned(), |p| display_path(&rel(p))),
     };
     Ok(Project {
         opts,

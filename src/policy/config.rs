@@ -84,6 +84,25 @@ pub struct SiteSettings {
     /// The output directory (default `public`).
     #[serde(default)]
     pub out: Option<String>,
+    /// The order of pages in the navigation, and its sections (default: file name order).
+    #[serde(default)]
+    pub nav: Vec<NavEntry>,
+}
+
+/// One entry of `site.nav`: a page (its path under the pages directory, `guide.md`), or a
+/// section with a title and its pages.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum NavEntry {
+    /// A page of the first section.
+    Page(String),
+    /// A titled section.
+    Section {
+        /// Its title in the sidebar.
+        title: String,
+        /// Its pages, in order.
+        pages: Vec<String>,
+    },
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,5 +8,5 @@ pub mod config;
 mod glob;
 
 pub use baseline::{Baseline, BaselineEntry};
-pub use config::{Config, ConfigCache};
+pub use config::{Config, ConfigCache, NavEntry};
 pub use glob::glob_match;

@@ -52,6 +52,11 @@ pub struct SiteOptions {
     /// Fail the build on a link or image in a page that points to no file of the site, or
     /// to an anchor its page does not have (`--no-link-check` turns it off).
     pub check_links: bool,
+    /// The order and sections of pages in the navigation (`site.nav`), and the file that
+    /// says so; empty for a `SUMMARY.md` in the pages directory, else file name order.
+    pub nav: Vec<crate::policy::NavEntry>,
+    /// The configuration file `nav` comes from (for errors).
+    pub nav_file: String,
 }
 
 /// A built site: output paths (relative, `/`-separated) and their bytes.
@@ -110,6 +115,8 @@ struct NavItem {
     url: String,
     badge: String,
     badge_class: String,
+    /// How deep it is nested under the item above (0 for a top-level entry).
+    depth: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -313,6 +320,8 @@ pub fn build_with_cache(
         file: String,
         source: Arc<str>,
         links: Vec<markdown::LocalLink>,
+        /// Its path under the pages directory (`how-to/setup.md`).
+        rel: String,
     }
     let mut pages: Vec<Page> = Vec::new();
     let mut intro: Option<String> = None;
@@ -351,6 +360,10 @@ pub fn build_with_cache(
                     continue;
                 }
             };
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        if rel_str == SUMMARY {
+            continue; // the navigation, not a page
+        }
         let stem = rel.with_extension("");
         let stem_str = stem.to_string_lossy().replace('\\', "/");
         let url = if stem_str == "index" || stem_str == "README" {
@@ -393,6 +406,7 @@ pub fn build_with_cache(
                 file,
                 source,
                 links: rendered.links,
+                rel: rel_str.clone(),
             });
         } else {
             // The index page shows the intro; its headings are still searchable.
@@ -404,6 +418,7 @@ pub fn build_with_cache(
                 file,
                 source,
                 links: rendered.links,
+                rel: rel_str.clone(),
             });
         }
     }
@@ -411,16 +426,64 @@ pub fn build_with_cache(
         return Err(errors);
     }
 
-    // Navigation.
-    let doc_items: Vec<NavItem> = pages
+    // Navigation: pages in the order and sections `site.nav` or `SUMMARY.md` gives, then the
+    // pages neither names, in file name order.
+    let plan = match nav_plan(opts, &page_files) {
+        Ok(p) => p,
+        Err(e) => return Err(vec![*e]),
+    };
+    let mut placed: Vec<bool> = vec![false; pages.len()];
+    let mut sections: Vec<(Option<String>, Vec<NavItem>)> = Vec::new();
+    for section in &plan {
+        let mut items = Vec::new();
+        for item in &section.items {
+            let Some(i) = pages.iter().position(|p| p.rel == item.rel) else {
+                errors.push(item.missing(&opts.pages));
+                continue;
+            };
+            placed[i] = true;
+            if pages[i].url == "index.html" {
+                continue; // Home is always first
+            }
+            items.push(NavItem {
+                title: item.title.clone().unwrap_or_else(|| pages[i].title.clone()),
+                url: pages[i].url.clone(),
+                badge: String::new(),
+                badge_class: String::new(),
+                depth: item.depth,
+            });
+        }
+        sections.push((section.title.clone(), items));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let rest: Vec<NavItem> = pages
         .iter()
-        .filter(|p| p.url != "index.html")
-        .map(|p| NavItem {
+        .zip(&placed)
+        .filter(|(p, placed)| !**placed && p.url != "index.html")
+        .map(|(p, _)| NavItem {
             title: p.title.clone(),
             url: p.url.clone(),
             badge: String::new(),
             badge_class: String::new(),
+            depth: 0,
         })
+        .collect();
+    let mut doc_items: Vec<NavItem> = Vec::new();
+    let mut named_sections: Vec<(String, Vec<NavItem>)> = Vec::new();
+    for (title, items) in sections {
+        match title {
+            None => doc_items.extend(items),
+            Some(t) => named_sections.push((t, items)),
+        }
+    }
+    doc_items.extend(rest);
+    // The index lists pages in the same order.
+    let page_order: Vec<(String, String)> = doc_items
+        .iter()
+        .chain(named_sections.iter().flat_map(|(_, items)| items))
+        .map(|i| (i.title.clone(), i.url.clone()))
         .collect();
     let model_items: Vec<NavItem> = models
         .iter()
@@ -444,6 +507,7 @@ pub fn build_with_cache(
                 url: m.url.clone(),
                 badge,
                 badge_class: class.to_owned(),
+                depth: 0,
             }
         })
         .collect();
@@ -459,6 +523,7 @@ pub fn build_with_cache(
                 url: format!("index.html#{anchor}"),
                 badge: String::new(),
                 badge_class: String::new(),
+                depth: 0,
             });
         }
         items
@@ -472,10 +537,17 @@ pub fn build_with_cache(
             url: "index.html".to_owned(),
             badge: String::new(),
             badge_class: String::new(),
+            depth: 0,
         })
         .chain(doc_items)
         .collect(),
     }];
+    for (title, items) in named_sections {
+        nav.push(NavSection {
+            title,
+            items: cap(items, "pages"),
+        });
+    }
     if !model_items.is_empty() {
         nav.push(NavSection {
             title: "Models".to_owned(),
@@ -489,6 +561,7 @@ pub fn build_with_cache(
             url: "rules/index.html".to_owned(),
             badge: String::new(),
             badge_class: String::new(),
+            depth: 0,
         }],
     });
 
@@ -579,10 +652,9 @@ pub fn build_with_cache(
             intro.map_or(Value::from(()), Value::from_safe_string),
         );
         ctx.insert("models", ser(&index_models));
-        let page_list: Vec<BTreeMap<&str, String>> = pages
+        let page_list: Vec<BTreeMap<&str, String>> = page_order
             .iter()
-            .filter(|p| p.url != "index.html")
-            .map(|p| BTreeMap::from([("title", p.title.clone()), ("url", p.url.clone())]))
+            .map(|(title, url)| BTreeMap::from([("title", title.clone()), ("url", url.clone())]))
             .collect();
         ctx.insert("pages", ser(&page_list));
         ctx.insert("rule_count", Value::from(registry::ALL.len()));
@@ -747,6 +819,159 @@ pub fn build_with_cache(
         b"built by archdoc; `archdoc build` may replace this directory\n".to_vec(),
     );
     Ok(site)
+}
+
+/// The pages directory's table of contents, read as mdBook reads it.
+const SUMMARY: &str = "SUMMARY.md";
+
+/// A section of the navigation as `site.nav` or `SUMMARY.md` gives it.
+struct PlannedSection {
+    /// `None` for the first section (after Home).
+    title: Option<String>,
+    items: Vec<PlannedItem>,
+}
+
+/// A page named by `site.nav` or `SUMMARY.md`.
+struct PlannedItem {
+    /// Its path under the pages directory.
+    rel: String,
+    /// The title to show instead of the page's own (`SUMMARY.md` gives one).
+    title: Option<String>,
+    depth: usize,
+    /// Where it is named: the file, its text and the byte range (for `SUMMARY.md`).
+    file: String,
+    at: Option<(Arc<str>, usize, usize)>,
+}
+
+impl PlannedItem {
+    fn missing(&self, pages: &Path) -> ModelError {
+        let msg = format!(
+            "the navigation names `{}`, which is not a Markdown page in `{}`",
+            self.rel,
+            display_path(pages)
+        );
+        let help = "name pages by their path under the pages directory (`guide.md`, `how-to/setup.md`), or remove the entry";
+        match &self.at {
+            Some((source, offset, len)) => ModelError::at(
+                "site::nav",
+                &self.file,
+                source,
+                crate::model::Span::new(*offset, *len),
+                msg,
+            )
+            .with_help(help),
+            None => ModelError::file("site::nav", &self.file, msg).with_help(help),
+        }
+    }
+}
+
+/// The navigation the project asks for: `site.nav` from the configuration, else the
+/// pages directory's `SUMMARY.md` (headings start sections; list items are pages, nested
+/// by indentation), else nothing (file name order).
+fn nav_plan(
+    opts: &SiteOptions,
+    page_files: &[PathBuf],
+) -> Result<Vec<PlannedSection>, Box<ModelError>> {
+    let normalise = |p: &str| p.trim().trim_start_matches("./").replace('\\', "/");
+    if !opts.nav.is_empty() {
+        let item = |p: &str| PlannedItem {
+            rel: normalise(p),
+            title: None,
+            depth: 0,
+            file: opts.nav_file.clone(),
+            at: None,
+        };
+        let mut plan = vec![PlannedSection {
+            title: None,
+            items: Vec::new(),
+        }];
+        for entry in &opts.nav {
+            match entry {
+                crate::policy::NavEntry::Page(p) => plan[0].items.push(item(p)),
+                crate::policy::NavEntry::Section { title, pages } => plan.push(PlannedSection {
+                    title: Some(title.clone()),
+                    items: pages.iter().map(|p| item(p)).collect(),
+                }),
+            }
+        }
+        return Ok(plan);
+    }
+    let summary = opts.pages.join(SUMMARY);
+    if !page_files.contains(&summary) {
+        return Ok(Vec::new());
+    }
+    let file = display_path(&summary);
+    let text =
+        crate::model::files::read_bounded_text(&summary, crate::model::files::MAX_PAGE_BYTES)
+            .map_err(|e| {
+                Box::new(ModelError::file(
+                    "site::io",
+                    &file,
+                    format!("cannot read `{file}`: {e}"),
+                ))
+            })?;
+    let source: Arc<str> = Arc::from(text.as_str());
+    let mut plan = vec![PlannedSection {
+        title: None,
+        items: Vec::new(),
+    }];
+    let mut indents: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end();
+        let body = trimmed.trim_start();
+        if let Some(h) = body.strip_prefix('#') {
+            let title = h.trim_start_matches('#').trim();
+            if !title.eq_ignore_ascii_case("summary") && !title.is_empty() {
+                plan.push(PlannedSection {
+                    title: Some(title.to_owned()),
+                    items: Vec::new(),
+                });
+            }
+            indents.clear();
+            continue;
+        }
+        let indent = trimmed.len() - body.len();
+        let (listed, link) = match body.strip_prefix("- ").or_else(|| body.strip_prefix("* ")) {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, body),
+        };
+        // `[Title](path.md)`; a draft chapter `[Title]()` has no page.
+        let Some((title, path)) = link
+            .strip_prefix('[')
+            .and_then(|r| r.split_once("]("))
+            .and_then(|(t, r)| r.strip_suffix(')').map(|p| (t, p)))
+        else {
+            continue;
+        };
+        if path.trim().is_empty() {
+            continue;
+        }
+        let depth = if listed {
+            while indents.last().is_some_and(|&i| i > indent) {
+                indents.pop();
+            }
+            if indents.last() != Some(&indent) {
+                indents.push(indent);
+            }
+            indents.len() - 1
+        } else {
+            0
+        };
+        let at = start + (line.len() - line.trim_start().len());
+        if let Some(section) = plan.last_mut() {
+            section.items.push(PlannedItem {
+                rel: normalise(path.split('#').next().unwrap_or(path)),
+                title: Some(title.to_owned()),
+                depth,
+                file: file.clone(),
+                at: Some((Arc::clone(&source), at, body.len())),
+            });
+        }
+    }
+    Ok(plan)
 }
 
 /// What is wrong with the link `dest` on the page at `page_url`, if anything: the file it
