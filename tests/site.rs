@@ -502,7 +502,15 @@ fn chromium() -> Option<String> {
 
 /// Loads a page headless; returns the DOM after its scripts ran, and the console errors.
 fn load_in_browser(browser: &str, page: &Path, screenshot: Option<&Path>) -> (String, Vec<String>) {
-    let url = format!("file://{}", page.display());
+    load_url_in_browser(browser, &format!("file://{}", page.display()), screenshot)
+}
+
+/// [`load_in_browser`] for any URL (a page with a query).
+fn load_url_in_browser(
+    browser: &str,
+    url: &str,
+    screenshot: Option<&Path>,
+) -> (String, Vec<String>) {
     let mut cmd = std::process::Command::new(browser);
     cmd.args([
         "--headless=new",
@@ -519,7 +527,7 @@ fn load_in_browser(browser: &str, page: &Path, screenshot: Option<&Path>) -> (St
     } else {
         cmd.arg("--dump-dom");
     }
-    let o = cmd.arg(&url).output().expect("run the browser");
+    let o = cmd.arg(url).output().expect("run the browser");
     let errors = String::from_utf8_lossy(&o.stderr)
         .lines()
         .filter(|l| {
@@ -818,4 +826,54 @@ fn page_order_and_sections_come_from_site_nav_or_summary_md() {
         ]
     );
     assert!(!d.join("public/SUMMARY.html").exists());
+}
+
+#[test]
+fn search_finds_words_in_page_bodies_model_descriptions_and_findings_in_a_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("ARCHDOC_REQUIRE_BROWSER").is_none(),
+            "ARCHDOC_REQUIRE_BROWSER is set but no Chromium was found"
+        );
+        return;
+    };
+    let d = scratch("site-search");
+    std::fs::create_dir_all(d.join("site")).unwrap();
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::write(
+        d.join("site/runbook.md"),
+        "# Runbook\n\nWhen the zanzibar queue backs up, page the on-call.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("models/shop.yaml"),
+        "name: Shop\ndescription: The quokka storefront.\nhosts: { h: {} }\ncomponents:\n  user: { kind: client }\n  web: { kind: web_server, host: h }\nlinks:\n  - { from: user, to: web, protocol: http }\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let results = |q: &str| -> String {
+        let url = format!("file://{}?q={q}", d.join("public/index.html").display());
+        let (dom, errors) = load_url_in_browser(&browser, &url, None);
+        assert!(errors.is_empty(), "{errors:?}");
+        let start = dom
+            .find("<ul id=\"archdoc-results\"")
+            .expect("results list");
+        let end = start + dom[start..].find("</ul>").expect("end of list");
+        dom[start..end].to_owned()
+    };
+    // A word only in a page's body, by its beginning.
+    let r = results("zanzib");
+    assert!(r.contains("runbook.html"), "{r}");
+    // A word of a model's description, and two words of which one is in a finding.
+    let r = results("quokka");
+    assert!(r.contains("models/shop.html"), "{r}");
+    let r = results("quokka+https");
+    assert!(r.contains("models/shop.html"), "{r}");
+    // Every word must match somewhere.
+    let r = results("zanzibar+quokka");
+    assert!(
+        !r.contains("runbook.html") && !r.contains("models/shop.html"),
+        "{r}"
+    );
 }

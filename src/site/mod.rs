@@ -133,6 +133,84 @@ struct SearchEntry {
     p: String,
 }
 
+/// Full-text search: every word of a page's body, a model's description, components and
+/// findings, and a rule's docs, mapped to the search entries it occurs in. Words are
+/// lowercase runs of letters and digits of two or more characters; the browser matches a
+/// query word against their beginnings. Prebuilt, so the site needs no server.
+#[derive(Default)]
+struct TermIndex {
+    terms: BTreeMap<String, Vec<usize>>,
+}
+
+/// Longest word indexed, in characters (longer runs are hashes and keys, not words).
+const MAX_TERM_CHARS: usize = 40;
+
+impl TermIndex {
+    /// Adds the words of `text` (HTML tags, entities and style or script blocks are
+    /// skipped) to entry `entry`.
+    fn add(&mut self, entry: usize, text: &str) {
+        let mut rest = text;
+        while let Some(start) = ["<style", "<script"]
+            .iter()
+            .filter_map(|t| rest.find(t))
+            .min()
+        {
+            self.add_words(entry, &rest[..start]);
+            let close = if rest[start..].starts_with("<style") {
+                "</style>"
+            } else {
+                "</script>"
+            };
+            match rest[start..].find(close) {
+                Some(end) => rest = &rest[start + end + close.len()..],
+                None => return,
+            }
+        }
+        self.add_words(entry, rest);
+    }
+
+    fn add_words(&mut self, entry: usize, text: &str) {
+        let mut word = String::new();
+        let mut in_tag = false;
+        let mut in_entity = false;
+        let mut flush = |word: &mut String| {
+            let n = word.chars().count();
+            if (2..=MAX_TERM_CHARS).contains(&n) {
+                let list = self.terms.entry(std::mem::take(word)).or_default();
+                if list.last() != Some(&entry) {
+                    list.push(entry);
+                }
+            }
+            word.clear();
+        };
+        for ch in text.chars() {
+            match ch {
+                '<' => {
+                    in_tag = true;
+                    flush(&mut word);
+                }
+                '>' if in_tag => in_tag = false,
+                _ if in_tag => {}
+                '&' => {
+                    in_entity = true;
+                    flush(&mut word);
+                }
+                ';' if in_entity => in_entity = false,
+                _ if in_entity && (ch.is_alphanumeric() || ch == '#') => {}
+                c if c.is_alphanumeric() => {
+                    in_entity = false;
+                    word.extend(c.to_lowercase());
+                }
+                _ => {
+                    in_entity = false;
+                    flush(&mut word);
+                }
+            }
+        }
+        flush(&mut word);
+    }
+}
+
 /// A path segment safe on every file system and unable to leave its directory.
 fn safe_segment(s: &str) -> String {
     let mut out: String = s
@@ -588,6 +666,7 @@ pub fn build_with_cache(
         Err(e) => errors.push(*e),
     };
     let mut search: Vec<SearchEntry> = Vec::new();
+    let mut terms = TermIndex::default();
 
     // Index.
     #[derive(Serialize)]
@@ -679,6 +758,8 @@ pub fn build_with_cache(
         ctx.insert("toc", ser(&toc));
         let html = theme.render("page.html", &ser(&ctx));
         put(&mut site, &p.url, html, &mut errors);
+        terms.add(search.len(), &p.body);
+        terms.add(search.len(), &p.title);
         search.push(SearchEntry {
             t: p.title.clone(),
             u: p.url.clone(),
@@ -720,6 +801,25 @@ pub fn build_with_cache(
             }
         };
         put(&mut site, &m.url, html, &mut errors);
+        if let Ok((model, report)) = &*m.loaded {
+            let entry = search.len();
+            terms.add(entry, &model.name);
+            if let Some(d) = &model.description {
+                terms.add(entry, d);
+            }
+            for c in &model.components {
+                terms.add(entry, &c.id);
+                terms.add(entry, &component_line(c));
+            }
+            for h in &model.hosts {
+                terms.add(entry, &h.id);
+                terms.add(entry, h.title());
+            }
+            for f in &report.findings {
+                terms.add(entry, &f.message);
+                terms.add(entry, f.rule);
+            }
+        }
         search.push(SearchEntry {
             t: page_name(m),
             u: m.url.clone(),
@@ -768,9 +868,11 @@ pub fn build_with_cache(
         .unwrap_or_default();
         let mut ctx = common(&url, meta.id);
         ctx.insert("rule", ser(row));
+        terms.add(search.len(), &body);
         ctx.insert("body", Value::from_safe_string(body));
         let html = theme.render("rule.html", &ser(&ctx));
         put(&mut site, &url, html, &mut errors);
+        terms.add(search.len(), meta.id);
         search.push(SearchEntry {
             t: meta.id.to_owned(),
             u: url,
@@ -804,7 +906,12 @@ pub fn build_with_cache(
     }
     site.files.insert(
         "search-index.js".to_owned(),
-        format!("window.ARCHDOC_SEARCH = {};\n", script_json(&search)).into_bytes(),
+        format!(
+            "window.ARCHDOC_SEARCH = {};\nwindow.ARCHDOC_TERMS = {};\n",
+            script_json(&search),
+            script_json(&terms.terms)
+        )
+        .into_bytes(),
     );
     site.files.insert(
         "assets/style.css".to_owned(),

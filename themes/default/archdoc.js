@@ -19,20 +19,46 @@
     });
   }
 
-  // Search over page titles and headings (the index is a script, so it loads from file://).
+  // Search: titles and headings first, then pages, models and rules whose text holds every
+  // word of the query (a prebuilt index of words, so it works from file:// too). A query in
+  // the address (`?q=words`) is searched on load, so a search can be linked.
   var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/style\.css$/, "");
   var input = document.getElementById("archdoc-search");
   var results = document.getElementById("archdoc-results");
   if (input && results) {
-    input.addEventListener("input", function () {
+    var termKeys = null;
+    var entriesWith = function (word) {
+      var terms = window.ARCHDOC_TERMS || {};
+      if (termKeys === null) { termKeys = Object.keys(terms); }
+      var found = {};
+      for (var k = 0; k < termKeys.length; k++) {
+        if (termKeys[k].indexOf(word) === 0) {
+          var list = terms[termKeys[k]];
+          for (var j = 0; j < list.length; j++) { found[list[j]] = true; }
+        }
+      }
+      return found;
+    };
+    var run = function () {
       var q = input.value.trim().toLowerCase();
       while (results.firstChild) { results.removeChild(results.firstChild); }
       if (q.length < 2) { results.hidden = true; return; }
       var index = window.ARCHDOC_SEARCH || [];
-      var shown = 0;
-      for (var i = 0; i < index.length && shown < 12; i++) {
-        var entry = index[i];
-        if (entry.t.toLowerCase().indexOf(q) === -1) { continue; }
+      var words = q.split(/[^0-9a-z\u00c0-\uffff]+/).filter(function (w) { return w.length > 1; });
+      var sets = words.map(entriesWith);
+      var inTitle = [], inText = [];
+      for (var i = 0; i < index.length; i++) {
+        var title = index[i].t.toLowerCase();
+        if (title.indexOf(q) !== -1) { inTitle.push(i); continue; }
+        var all = words.length > 0;
+        for (var w = 0; w < words.length && all; w++) {
+          all = title.indexOf(words[w]) !== -1 || sets[w][i] === true;
+        }
+        if (all) { inText.push(i); }
+      }
+      var shown = inTitle.concat(inText).slice(0, 12);
+      for (var n = 0; n < shown.length; n++) {
+        var entry = index[shown[n]];
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = root + entry.u;
@@ -44,10 +70,15 @@
           li.appendChild(small);
         }
         results.appendChild(li);
-        shown++;
       }
-      results.hidden = shown === 0;
-    });
+      results.hidden = shown.length === 0;
+    };
+    input.addEventListener("input", run);
+    var asked = /[?&]q=([^&#]*)/.exec(window.location.search);
+    if (asked) {
+      try { input.value = decodeURIComponent(asked[1].replace(/\+/g, " ")); } catch (e) { input.value = ""; }
+      run();
+    }
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { results.hidden = true; }
     });
