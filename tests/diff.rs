@@ -75,6 +75,14 @@ fn removing_the_replica_adds_single_points_of_failure() {
         "{first}"
     );
     assert!(md.contains("component `mysql-replica` removed"), "{md}");
+    // The headline leads with the cause and its effect; the diagrams mark what changed.
+    assert!(
+        first.contains("Removing component `mysql-replica` makes `server-1` and `mysql-primary` single points of failure"),
+        "{first}"
+    );
+    assert!(md.contains("class c_mysql_replica removed"), "{md}");
+    // One removal, one row for the single points of failure it makes.
+    assert!(md.contains("| `server-1`, `mysql-primary` |"), "{md}");
     // Reads now depend on the primary alone: a SPOF that now breaks `read` too.
     assert!(md.contains("now also breaks read"), "{md}");
     assert!(

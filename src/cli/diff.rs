@@ -304,7 +304,17 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
     let text = match args.format {
         DiffFormat::Human => diff::human(&d),
         DiffFormat::Json => diff::json(&d),
-        DiffFormat::Markdown => diff::markdown(&d),
+        DiffFormat::Markdown => {
+            // Rule names link to the project's documentation site when it says where it is.
+            let site = d
+                .models
+                .iter()
+                .find_map(|m| m.new_file.as_deref())
+                .and_then(|f| configs.for_model(Path::new(f)).ok())
+                .and_then(|c| c.site.base_url)
+                .map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
+            diff::markdown_with(&d, site.as_deref())
+        }
     };
     out(&text);
     let threshold = match args.fail_on {

@@ -8,7 +8,7 @@
 
 mod render;
 
-pub use render::{COMMENT_MARKER, human, json, markdown, verdict};
+pub use render::{COMMENT_MARKER, human, json, markdown, markdown_with, verdict};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -667,7 +667,45 @@ pub fn compare(
             }
         }
     }
-    let diagram = |m: &Model| crate::render::mermaid::mermaid(&crate::render::Scene::new(m));
+    // The diagrams mark what changed: removed in the old one, added in the new one, changed
+    // (and renamed, and the source of a changed link) in both.
+    use crate::render::mermaid::{Mark, Marks, mermaid_marked};
+    let mut before = Marks::new();
+    let mut after = Marks::new();
+    for c in &changes {
+        let element = match c.element {
+            "component" => "component",
+            "host" => "host",
+            "link" => {
+                if let Some((from, _)) = c.id.split_once(" → ") {
+                    for marks in [&mut before, &mut after] {
+                        marks
+                            .entry(("component", from.to_owned()))
+                            .or_insert(Mark::Changed);
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        match &c.kind {
+            ChangeKind::Added => {
+                after.insert((element, c.id.clone()), Mark::Added);
+            }
+            ChangeKind::Removed => {
+                before.insert((element, c.id.clone()), Mark::Removed);
+            }
+            ChangeKind::Renamed { from } => {
+                before.insert((element, from.clone()), Mark::Changed);
+                after.insert((element, c.id.clone()), Mark::Changed);
+            }
+            ChangeKind::Changed => {
+                before.insert((element, c.id.clone()), Mark::Changed);
+                after.insert((element, c.id.clone()), Mark::Changed);
+            }
+        }
+    }
+    let diagram = |m: &Model, marks: &Marks| mermaid_marked(&crate::render::Scene::new(m), marks);
     ModelDiff {
         old_file: old.map(|(m, _)| m.file.clone()),
         new_file: new.map(|(m, _)| m.file.clone()),
@@ -678,7 +716,10 @@ pub fn compare(
         unchanged,
         redundancy,
         availability,
-        mermaid: (old.map(|(m, _)| diagram(m)), new.map(|(m, _)| diagram(m))),
+        mermaid: (
+            old.map(|(m, _)| diagram(m, &before)),
+            new.map(|(m, _)| diagram(m, &after)),
+        ),
         renamed: false,
     }
 }

@@ -94,6 +94,173 @@ pub fn verdict(diff: &Diff) -> String {
     parts.join(", ")
 }
 
+/// What a model's change did, cause first: "removing component `mysql-replica` makes
+/// `server-1` and `mysql-primary` single points of failure for `read`, `write`; availability
+/// of `read` 99.39% → 98.80%". `None` when its single points of failure did not move.
+#[must_use]
+pub(super) fn cause_and_effect(m: &super::ModelDiff) -> Option<String> {
+    let new_spofs: Vec<&str> = m
+        .new_findings
+        .iter()
+        .filter(|d| is_spof(&d.finding))
+        .map(|d| d.finding.element.as_str())
+        .collect();
+    let resolved_spofs: Vec<&str> = m
+        .resolved
+        .iter()
+        .filter(|f| is_spof(f))
+        .map(|f| f.element.as_str())
+        .collect();
+    if new_spofs.is_empty() && resolved_spofs.is_empty() {
+        return None;
+    }
+    let list = |v: &[&str], max: usize| -> String {
+        let shown: Vec<String> = v.iter().take(max).map(|e| format!("`{e}`")).collect();
+        let text = match shown.len() {
+            0 => String::new(),
+            1 => shown[0].clone(),
+            n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+        };
+        if v.len() > max {
+            format!("{text} (and {} more)", v.len() - max)
+        } else {
+            text
+        }
+    };
+    // The cause: what happened to components and hosts, else to links and the rest.
+    let verb = |k: &ChangeKind| match k {
+        ChangeKind::Added => "adding",
+        ChangeKind::Removed => "removing",
+        ChangeKind::Renamed { .. } => "renaming",
+        ChangeKind::Changed => "changing",
+    };
+    let main: Vec<&super::Change> = m
+        .changes
+        .iter()
+        .filter(|c| matches!(c.element, "component" | "host"))
+        .collect();
+    let chosen: Vec<&super::Change> = if main.is_empty() {
+        m.changes.iter().collect()
+    } else {
+        main
+    };
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &chosen {
+        let key = format!("{} {}", verb(&c.kind), c.element);
+        let what = match &c.kind {
+            ChangeKind::Changed if !c.fields.is_empty() => {
+                let f = &c.fields[0];
+                format!(
+                    "`{}` ({} {} → {})",
+                    c.id,
+                    f.field,
+                    or_none(&f.old),
+                    or_none(&f.new)
+                )
+            }
+            _ => format!("`{}`", c.id),
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(what),
+            None => groups.push((key, vec![what])),
+        }
+    }
+    let cause: Vec<String> = groups
+        .iter()
+        .take(2)
+        .map(|(key, items)| {
+            let key = if items.len() > 1 {
+                format!("{key}s")
+            } else {
+                key.clone()
+            };
+            let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
+            let more = if items.len() > 3 {
+                format!(" and {} more", items.len() - 3)
+            } else {
+                String::new()
+            };
+            format!("{key} {}{more}", shown.join(", "))
+        })
+        .collect();
+    let cause = if cause.is_empty() {
+        "this change".to_owned()
+    } else {
+        cause.join(" and ")
+    };
+    // The effect, with the journeys it touches and their availability.
+    let journeys_of = |elements: &[&str], now: bool| -> Vec<&str> {
+        m.redundancy
+            .iter()
+            .filter(|r| {
+                let list = if now {
+                    &r.now_single
+                } else {
+                    &r.no_longer_single
+                };
+                list.iter().any(|e| elements.contains(&e.as_str()))
+            })
+            .map(|r| r.journey.as_str())
+            .collect()
+    };
+    let mut effects = Vec::new();
+    let mut touched: Vec<&str> = Vec::new();
+    if !new_spofs.is_empty() {
+        let journeys = journeys_of(&new_spofs, true);
+        let what = if new_spofs.len() == 1 {
+            "a single point of failure"
+        } else {
+            "single points of failure"
+        };
+        let mut e = format!("makes {} {what}", list(&new_spofs, 5));
+        if !journeys.is_empty() {
+            let _ = write!(e, " for {}", list(&journeys, 5));
+        }
+        effects.push(e);
+        touched.extend(journeys);
+    }
+    if !resolved_spofs.is_empty() {
+        let journeys = journeys_of(&resolved_spofs, false);
+        let mut e = format!(
+            "removes the single point of failure {}",
+            list(&resolved_spofs, 5)
+        );
+        if resolved_spofs.len() > 1 {
+            e = format!(
+                "removes the single points of failure {}",
+                list(&resolved_spofs, 5)
+            );
+        }
+        if !journeys.is_empty() {
+            let _ = write!(e, " of {}", list(&journeys, 5));
+        }
+        effects.push(e);
+        touched.extend(journeys);
+    }
+    let mut text = format!("{cause} {}", effects.join(" and "));
+    let availability: Vec<String> = m
+        .availability
+        .iter()
+        .filter(|(j, _, _)| touched.is_empty() || touched.contains(&j.as_str()))
+        .take(3)
+        .map(|(j, before, after)| {
+            format!(
+                "availability of `{j}` {} → {}",
+                crate::analysis::availability::percent(*before),
+                crate::analysis::availability::percent(*after)
+            )
+        })
+        .collect();
+    if !availability.is_empty() {
+        let _ = write!(text, "; {}", availability.join(", "));
+    }
+    Some(text)
+}
+
+fn or_none(v: &str) -> &str {
+    if v.is_empty() { "(none)" } else { v }
+}
+
 fn change_line(c: &super::Change) -> String {
     match &c.kind {
         ChangeKind::Added => format!("{} `{}` added", c.element, c.id),
@@ -288,7 +455,15 @@ impl Budget {
 
 /// A titled table of findings (severity, rule, element, text), cut after `MAX_ROWS` rows;
 /// nothing when there are none.
-fn findings_table(b: &mut Budget, title: &str, rows: &[(&Finding, String)]) {
+/// The first row's element cell is `first_element` when that is not empty (a group). Rule
+/// names link to their pages under `site` (the documentation site's URL) when it is known.
+fn findings_table(
+    b: &mut Budget,
+    title: &str,
+    rows: &[(&Finding, String)],
+    first_element: &str,
+    site: Option<&str>,
+) {
     if rows.is_empty() {
         return;
     }
@@ -300,11 +475,18 @@ fn findings_table(b: &mut Budget, title: &str, rows: &[(&Finding, String)]) {
             b.push(&format!("| | | | … and {} more |\n", rows.len() - MAX_ROWS));
             break;
         }
-        if !b.push(&format!(
-            "| {} | `{}` | {} | {text} |\n",
-            f.severity.as_str(),
-            f.rule,
+        let element = if i == 0 && !first_element.is_empty() {
+            first_element.to_owned()
+        } else {
             element_cell(&f.element)
+        };
+        let rule = match site {
+            Some(base) => format!("[`{}`]({base}rules/{}.html)", f.rule, f.rule),
+            None => format!("`{}`", f.rule),
+        };
+        if !b.push(&format!(
+            "| {} | {rule} | {element} | {text} |\n",
+            f.severity.as_str()
         )) {
             break;
         }
@@ -316,6 +498,14 @@ fn findings_table(b: &mut Budget, title: &str, rows: &[(&Finding, String)]) {
 /// redundancy, the architecture changes, and diagrams before and after.
 #[must_use]
 pub fn markdown(diff: &Diff) -> String {
+    markdown_with(diff, None)
+}
+
+/// [`markdown`], with rule names linking to the rule pages of the documentation site served
+/// at `site` (`site.base_url`, ending in `/`).
+#[must_use]
+pub fn markdown_with(diff: &Diff, site: Option<&str>) -> String {
+    let site = site.filter(|s| s.starts_with("https://") || s.starts_with("http://"));
     let mut b = Budget {
         text: String::new(),
         limit: MARKDOWN_BUDGET,
@@ -330,10 +520,18 @@ pub fn markdown(diff: &Diff) -> String {
     } else {
         "✅"
     };
-    b.push(&format!(
-        "### {icon} archdoc diff: {}\n\n",
-        cell(&verdict(diff))
-    ));
+    let causes: Vec<String> = diff.models.iter().filter_map(cause_and_effect).collect();
+    let headline = match &causes[..] {
+        [one] => {
+            let mut c = one.clone();
+            if let Some(first) = c.get(..1) {
+                c = first.to_uppercase() + &c[1..];
+            }
+            format!("{c} ({})", verdict(diff))
+        }
+        _ => verdict(diff),
+    };
+    b.push(&format!("### {icon} archdoc diff: {}\n\n", cell(&headline)));
     for m in &diff.models {
         let file = m
             .new_file
@@ -351,25 +549,68 @@ pub fn markdown(diff: &Diff) -> String {
         if !b.push(&format!("#### {title}: {}\n\n", cell(&m.name))) {
             break;
         }
-        let new_rows: Vec<(&Finding, String)> = m
+        if let Some(c) = cause_and_effect(m)
+            && causes.len() > 1
+        {
+            b.push(&format!("**{}**\n\n", cell(&c)));
+        }
+        // The single points of failure one change makes are one row: the elements together,
+        // each one's message below, the first one's explanation.
+        let spofs: Vec<&super::DiffFinding> = m
             .new_findings
             .iter()
-            .map(|d| {
-                let f = &d.finding;
-                let mut text = cell(&f.message);
+            .filter(|d| is_spof(&d.finding))
+            .collect();
+        let grouped = spofs.len() > 1;
+        let mut new_rows: Vec<(&Finding, String)> = Vec::new();
+        let mut group_element = String::new();
+        if grouped {
+            let f = &spofs[0].finding;
+            let mut text = String::new();
+            for (i, d) in spofs.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("<br>");
+                }
+                text.push_str(&cell(&d.finding.message));
                 if !d.newly_broken.is_empty() {
                     let _ = write!(text, " (now also breaks {})", d.newly_broken.join(", "));
                 }
-                if !f.why.is_empty() {
-                    let _ = write!(text, "<br>why: {}", cell(&f.why.join(" → ")));
-                }
-                (f, text)
-            })
-            .collect();
-        findings_table(&mut b, "New findings", &new_rows);
+            }
+            if !f.why.is_empty() {
+                let _ = write!(
+                    text,
+                    "<br>why (`{}`): {}",
+                    f.element,
+                    cell(&f.why.join(" → "))
+                );
+            }
+            group_element = spofs
+                .iter()
+                .map(|d| element_cell(&d.finding.element))
+                .collect::<Vec<_>>()
+                .join(", ");
+            new_rows.push((f, text));
+        }
+        new_rows.extend(
+            m.new_findings
+                .iter()
+                .filter(|d| !grouped || !is_spof(&d.finding))
+                .map(|d| {
+                    let f = &d.finding;
+                    let mut text = cell(&f.message);
+                    if !d.newly_broken.is_empty() {
+                        let _ = write!(text, " (now also breaks {})", d.newly_broken.join(", "));
+                    }
+                    if !f.why.is_empty() {
+                        let _ = write!(text, "<br>why: {}", cell(&f.why.join(" → ")));
+                    }
+                    (f, text)
+                }),
+        );
+        findings_table(&mut b, "New findings", &new_rows, &group_element, site);
         let resolved_rows: Vec<(&Finding, String)> =
             m.resolved.iter().map(|f| (f, cell(&f.message))).collect();
-        findings_table(&mut b, "Resolved findings", &resolved_rows);
+        findings_table(&mut b, "Resolved findings", &resolved_rows, "", site);
         if !m.redundancy.is_empty() || !m.availability.is_empty() {
             b.push("**Redundancy and availability**\n\n");
             for r in &m.redundancy {
