@@ -422,9 +422,10 @@ fn crossings(lay: &Layout) -> usize {
 }
 
 /// Crossings in Graphviz `dot`'s drawing of the same graphs (`archdoc draw --format dot | dot
-/// -Tsvg`, Graphviz 2.43, counted by `../shared/checks/crossings.py`), measured 2026-12-02.
-/// archdoc must not cross more; where it still does, the ceiling is today's figure and the
-/// gap is written beside it.
+/// -Tsvg`, Graphviz 2.43, counted by `../shared/checks/crossings.py`), measured 2026-12-02;
+/// where the export gained failure-domain clusters that made dot cross more, the lower
+/// figure from before them. archdoc must not cross more; where it still does, the ceiling is
+/// today's figure and the gap is written beside it.
 const CROSSING_CEILINGS: &[(&str, usize)] = &[
     ("aws-three-tier", 3),
     ("foobar", 0),
@@ -432,8 +433,9 @@ const CROSSING_CEILINGS: &[(&str, usize)] = &[
     ("secured-and-monitored", 3),
     ("simple-web-stack", 0),
     ("split-writes", 0),
-    // dot: 11. The monitoring server sits in a host in the application row, so every agent's
-    // report and every check it makes share the right-hand lane; not yet matched.
+    // dot: 29 with its racks as clusters, 11 without. The monitoring server sits in a host in
+    // the application row, so every agent's report and every check it makes share the
+    // right-hand lane; not yet down to 11.
     ("workers-and-queue", 26),
 ];
 
@@ -448,8 +450,9 @@ fn drawings_cross_no_more_than_graphviz() {
         let n = crossings(&lay);
         assert!(n <= ceiling, "{name}: {n} crossings, dot has {ceiling}");
     }
-    // Generated models (dot on the same graphs: 264 at 100 components, 13,390 at 300).
-    for (size, dot_crossings) in [(100, 264), (300, 13_390)] {
+    // Generated models (dot on the same graphs: 264 at 100 components without zone clusters,
+    // 358 with; 4,050 at 300 with them, 13,390 without).
+    for (size, dot_crossings) in [(100, 264), (300, 4_050)] {
         let model = load_str(&generate::model(size, 42), "gen.yaml", &Limits::default())
             .expect("generated model loads");
         let n = crossings(&layout(&Scene::new(&model)));

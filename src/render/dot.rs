@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::scene::{BoxKind, Scene, SideKind, component_line, link_text};
+use super::scene::{BoxKind, DomainTree, Scene, SideKind, component_line, domain_title, link_text};
 
 /// The model as a DOT digraph.
 #[must_use]
@@ -21,32 +21,25 @@ pub fn dot(scene: &Scene) -> String {
     s.push_str("  graph [rankdir=TB, newrank=true, compound=true, fontname=\"Helvetica\"];\n");
     s.push_str("  node [shape=box, style=\"rounded\", fontname=\"Helvetica\"];\n");
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    // Hosts in a failure domain are drawn inside its cluster (region ⊃ zone ⊃ rack), after
+    // the tiers.
+    let tree = DomainTree::of(scene);
+    let mut in_domain = vec![false; scene.boxes.len()];
+    for list in &tree.boxes {
+        for &b in list {
+            in_domain[b] = true;
+        }
+    }
     for (r, row) in scene.rows.iter().enumerate() {
         let _ = writeln!(s, "  // tier {r}: {}", scene.row_tier[r].title());
-        for &b in row {
-            match scene.boxes[b].kind {
-                BoxKind::Host(h) => {
-                    let _ = writeln!(
-                        s,
-                        "  subgraph {} {{",
-                        quote(&format!("cluster_{}", m.hosts[h].id))
-                    );
-                    let _ = writeln!(s, "    label={};", quote(&scene.box_name(b)));
-                    s.push_str("    style=\"rounded\";\n");
-                    for &c in &scene.boxes[b].components {
-                        node(&mut s, scene, c, "    ");
-                    }
-                    if scene.boxes[b].components.is_empty() {
-                        let _ = writeln!(
-                            s,
-                            "    {} [label=\"(no components)\", shape=plaintext];",
-                            quote(&anchor(&m.hosts[h].id))
-                        );
-                    }
-                    s.push_str("  }\n");
-                }
-                BoxKind::Component(c) => node(&mut s, scene, c, "  "),
-            }
+        for &b in row.iter().filter(|&&b| !in_domain[b]) {
+            draw_box(&mut s, scene, b, "  ");
+        }
+    }
+    if !tree.is_empty() {
+        s.push_str("  // failure domains\n");
+        for &d in &tree.roots {
+            domain_cluster(&mut s, scene, &tree, d, "  ", 0);
         }
     }
     for l in &m.links {
@@ -97,6 +90,68 @@ pub fn dot(scene: &Scene) -> String {
     }
     s.push_str("}\n");
     s
+}
+
+/// A host as a cluster of its components, or a component on no host as a node.
+fn draw_box(s: &mut String, scene: &Scene, b: usize, indent: &str) {
+    let m = scene.model;
+    match scene.boxes[b].kind {
+        BoxKind::Host(h) => {
+            let _ = writeln!(
+                s,
+                "{indent}subgraph {} {{",
+                quote(&format!("cluster_{}", m.hosts[h].id))
+            );
+            let _ = writeln!(s, "{indent}  label={};", quote(&scene.box_name(b)));
+            let _ = writeln!(s, "{indent}  style=\"rounded\";");
+            let inner = format!("{indent}  ");
+            for &c in &scene.boxes[b].components {
+                node(s, scene, c, &inner);
+            }
+            if scene.boxes[b].components.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "{inner}{} [label=\"(no components)\", shape=plaintext];",
+                    quote(&anchor(&m.hosts[h].id))
+                );
+            }
+            let _ = writeln!(s, "{indent}}}");
+        }
+        BoxKind::Component(c) => node(s, scene, c, indent),
+    }
+}
+
+/// A failure domain as a dashed cluster holding its child domains and its hosts.
+fn domain_cluster(
+    s: &mut String,
+    scene: &Scene,
+    tree: &DomainTree,
+    d: usize,
+    indent: &str,
+    depth: usize,
+) {
+    if depth > scene.model.domains.len() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "{indent}subgraph {} {{",
+        quote(&format!("cluster_domain_{}", scene.model.domains[d].id))
+    );
+    let _ = writeln!(
+        s,
+        "{indent}  label={};",
+        quote(&domain_title(scene.model, d))
+    );
+    let _ = writeln!(s, "{indent}  style=\"dashed\"; color=\"#8c959f\";");
+    let inner = format!("{indent}  ");
+    for &c in &tree.children[d] {
+        domain_cluster(s, scene, tree, c, &inner, depth + 1);
+    }
+    for &b in &tree.boxes[d] {
+        draw_box(s, scene, b, &inner);
+    }
+    let _ = writeln!(s, "{indent}}}");
 }
 
 fn node(s: &mut String, scene: &Scene, c: usize, indent: &str) {

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::scene::{BoxKind, Scene, component_line, link_text};
+use super::scene::{BoxKind, DomainTree, Scene, component_line, domain_title, link_text};
 
 /// How an element differs from the other version of the model (for `archdoc diff`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,31 +77,22 @@ pub fn mermaid_marked(scene: &Scene, marks: &Marks) -> String {
     let m = scene.model;
     let (cid, hid) = node_ids(scene);
     let mut s = String::from("flowchart TD\n");
-    for row in &scene.rows {
-        for &b in row {
-            match scene.boxes[b].kind {
-                BoxKind::Host(h) => {
-                    let _ = writeln!(s, "  subgraph {}[\"{}\"]", hid[h], text(&scene.box_name(b)));
-                    for &c in &scene.boxes[b].components {
-                        let _ = writeln!(
-                            s,
-                            "    {}[\"{}\"]",
-                            cid[c],
-                            text(&component_line(&m.components[c]))
-                        );
-                    }
-                    s.push_str("  end\n");
-                }
-                BoxKind::Component(c) => {
-                    let _ = writeln!(
-                        s,
-                        "  {}[\"{}\"]",
-                        cid[c],
-                        text(&component_line(&m.components[c]))
-                    );
-                }
-            }
+    // Hosts in a failure domain are drawn inside its subgraph (region ⊃ zone ⊃ rack).
+    let tree = DomainTree::of(scene);
+    let mut in_domain = vec![false; scene.boxes.len()];
+    for list in &tree.boxes {
+        for &b in list {
+            in_domain[b] = true;
         }
+    }
+    for row in &scene.rows {
+        for &b in row.iter().filter(|&&b| !in_domain[b]) {
+            draw_box(&mut s, scene, b, &cid, &hid, "  ");
+        }
+    }
+    let did: Vec<String> = (0..m.domains.len()).map(|d| format!("d{d}")).collect();
+    for &d in &tree.roots {
+        domain_subgraph(&mut s, scene, &tree, d, (&cid, &hid, &did), "  ", 0);
     }
     for l in &m.links {
         let label = link_text(m, l);
@@ -164,4 +155,67 @@ fn text(s: &str) -> String {
         }
     }
     out
+}
+
+/// A host as a subgraph of its components, or a component on no host as a node.
+fn draw_box(s: &mut String, scene: &Scene, b: usize, cid: &[String], hid: &[String], indent: &str) {
+    let m = scene.model;
+    match scene.boxes[b].kind {
+        BoxKind::Host(h) => {
+            let _ = writeln!(
+                s,
+                "{indent}subgraph {}[\"{}\"]",
+                hid[h],
+                text(&scene.box_name(b))
+            );
+            for &c in &scene.boxes[b].components {
+                let _ = writeln!(
+                    s,
+                    "{indent}  {}[\"{}\"]",
+                    cid[c],
+                    text(&component_line(&m.components[c]))
+                );
+            }
+            let _ = writeln!(s, "{indent}end");
+        }
+        BoxKind::Component(c) => {
+            let _ = writeln!(
+                s,
+                "{indent}{}[\"{}\"]",
+                cid[c],
+                text(&component_line(&m.components[c]))
+            );
+        }
+    }
+}
+
+/// A failure domain as a subgraph holding its child domains and its hosts (domain ids are
+/// generated: `d0`, `d1`, …).
+fn domain_subgraph(
+    s: &mut String,
+    scene: &Scene,
+    tree: &DomainTree,
+    d: usize,
+    ids: (&[String], &[String], &[String]),
+    indent: &str,
+    depth: usize,
+) {
+    if depth > scene.model.domains.len() {
+        return;
+    }
+    let (cid, hid, did) = ids;
+    let _ = writeln!(
+        s,
+        "{indent}subgraph {}[\"{}\"]",
+        did[d],
+        text(&domain_title(scene.model, d))
+    );
+    let inner = format!("{indent}  ");
+    for &c in &tree.children[d] {
+        domain_subgraph(s, scene, tree, c, ids, &inner, depth + 1);
+    }
+    for &b in &tree.boxes[d] {
+        draw_box(s, scene, b, cid, hid, &inner);
+    }
+    let _ = writeln!(s, "{indent}end");
 }

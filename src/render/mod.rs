@@ -12,6 +12,6 @@ pub mod svg;
 
 pub use ascii::{TextOptions, whiteboard};
 pub use scene::{
-    BoxKind, DrawBox, Scene, SideEdge, SideKind, Tier, clean, component_line, component_name,
-    link_text,
+    BoxKind, DomainTree, DrawBox, Scene, SideEdge, SideKind, Tier, clean, component_line,
+    component_name, domain_title, link_text,
 };

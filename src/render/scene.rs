@@ -396,6 +396,80 @@ impl<'m> Scene<'m> {
     }
 }
 
+/// The failure domains as a tree, for drawing them as nested frames (region ⊃ zone ⊃ rack):
+/// the top-level domains, each domain's child domains, and the boxes of the hosts placed
+/// directly in each, all in file order. Domains that hold no host, directly or below, are
+/// left out.
+#[derive(Debug, Clone, Default)]
+pub struct DomainTree {
+    /// Domains with no parent that hold a host.
+    pub roots: Vec<usize>,
+    /// Child domains of each domain (that hold a host).
+    pub children: Vec<Vec<usize>>,
+    /// Host boxes placed directly in each domain.
+    pub boxes: Vec<Vec<usize>>,
+}
+
+impl DomainTree {
+    /// The tree of `scene`'s model.
+    #[must_use]
+    pub fn of(scene: &Scene) -> Self {
+        let m = scene.model;
+        let n = m.domains.len();
+        let mut boxes = vec![Vec::new(); n];
+        for (h, host) in m.hosts.iter().enumerate() {
+            if let Some(d) = host.domain.filter(|&d| d < n) {
+                boxes[d].push(scene.host_box[h]);
+            }
+        }
+        // A domain is drawn when it or a domain below it holds a host (parent chains are
+        // followed at most `n` steps, so a cycle cannot hang this).
+        let mut used = vec![false; n];
+        for (d, held) in boxes.iter().enumerate() {
+            if held.is_empty() {
+                continue;
+            }
+            let mut x = Some(d);
+            let mut steps = 0;
+            while let Some(i) = x.filter(|&i| i < n && steps <= n) {
+                used[i] = true;
+                x = m.domains[i].parent;
+                steps += 1;
+            }
+        }
+        let mut children = vec![Vec::new(); n];
+        let mut roots = Vec::new();
+        for d in (0..n).filter(|&d| used[d]) {
+            match m.domains[d].parent.filter(|&p| p < n && p != d) {
+                Some(p) => children[p].push(d),
+                None => roots.push(d),
+            }
+        }
+        DomainTree {
+            roots,
+            children,
+            boxes,
+        }
+    }
+
+    /// Whether the model places any host in a failure domain.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+}
+
+/// How a domain is titled in a frame: "zone-a (zone)", or its label.
+#[must_use]
+pub fn domain_title(model: &Model, d: usize) -> String {
+    let dom = &model.domains[d];
+    clean(&format!(
+        "{} ({})",
+        dom.label.as_deref().unwrap_or(&dom.id),
+        dom.kind.as_str()
+    ))
+}
+
 /// Each component's rank: the longest flow path reaching it, never less than its kind's rank.
 /// Links inside one host do not count (the host is drawn as one box), nor do links that close
 /// a cycle (found by a depth-first search in file order).

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::scene::{BoxKind, Scene, SideKind, component_line, link_text};
+use super::scene::{BoxKind, DomainTree, Scene, SideKind, component_line, domain_title, link_text};
 use crate::lint::{Finding, Severity};
 
 /// A rectangle in pixels.
@@ -113,6 +113,10 @@ pub struct Layout {
     pub labels: Vec<Label>,
     /// Bands (a stripe's part of a tier row): the row, the top and the bottom.
     pub bands: Vec<(usize, i32, i32)>,
+    /// Failure domains around the hosts they hold, outermost first: the domain (index into
+    /// `Model::domains`) and its frame. A domain whose hosts are not side by side in a band
+    /// gets one frame per run of neighbours.
+    pub frames: Vec<(usize, Rect)>,
 }
 
 const FONT: i32 = 12;
@@ -846,8 +850,39 @@ pub fn layout(scene: &Scene) -> Layout {
     let mut band_y = vec![0i32; bands.len()];
     let mut band_h = vec![0i32; bands.len()];
     let mut channel_y = vec![0i32; bands.len()];
+    // Failure domains: how many frames nest around a host at most (each takes FRAME_PAD),
+    // and the room above each band for them and their titles.
+    let tree = DomainTree::of(scene);
+    let mut frame_height = vec![0i32; m.domains.len()];
+    fn height(tree: &DomainTree, d: usize, memo: &mut [i32], depth: usize) -> i32 {
+        if memo[d] == 0 {
+            let below = if depth > memo.len() {
+                0
+            } else {
+                tree.children[d]
+                    .iter()
+                    .map(|&c| height(tree, c, memo, depth + 1))
+                    .max()
+                    .unwrap_or(0)
+            };
+            memo[d] = below + 1;
+        }
+        memo[d]
+    }
+    let nesting = tree
+        .roots
+        .iter()
+        .map(|&d| height(&tree, d, &mut frame_height, 0))
+        .max()
+        .unwrap_or(0);
+    let frame_room = if nesting > 0 {
+        nesting * (FRAME_PAD + FRAME_TITLE)
+    } else {
+        0
+    };
     let mut y = MARGIN;
     for (i, (_, band)) in bands.iter().enumerate() {
+        y += frame_room;
         band_y[i] = y;
         band_h[i] = band.iter().map(|&b| size[b].1).max().unwrap_or(0);
         y += band_h[i];
@@ -986,6 +1021,7 @@ pub fn layout(scene: &Scene) -> Layout {
         .iter()
         .map(|l| l.x + text_width(&l.text) * 10 / 12 + MARGIN)
         .fold(width, i32::max);
+    let frames = domain_frames(scene, &tree, &frame_height, &bands, &boxes);
     Layout {
         width,
         height,
@@ -996,8 +1032,94 @@ pub fn layout(scene: &Scene) -> Layout {
         bands: bands
             .iter()
             .enumerate()
-            .map(|(i, (r, _))| (*r, band_y[i], band_y[i] + band_h[i]))
+            .map(|(i, (r, _))| (*r, band_y[i] - frame_room, band_y[i] + band_h[i]))
             .collect(),
+        frames,
+    }
+}
+
+/// Space between a host and the frame of its domain, and between nested frames.
+const FRAME_PAD: i32 = 8;
+/// Room above each frame for its title.
+const FRAME_TITLE: i32 = 13;
+
+/// The frames of the failure domains: for each domain, outermost first, one frame around
+/// each run of neighbouring boxes in a band whose hosts lie in it (directly or below).
+fn domain_frames(
+    scene: &Scene,
+    tree: &DomainTree,
+    frame_height: &[i32],
+    bands: &[(usize, Vec<usize>)],
+    boxes: &[Rect],
+) -> Vec<(usize, Rect)> {
+    let m = scene.model;
+    let n = m.domains.len();
+    if tree.is_empty() {
+        return Vec::new();
+    }
+    // Each box's domains, innermost first.
+    let chain = |b: usize| -> Vec<usize> {
+        let BoxKind::Host(h) = scene.boxes[b].kind else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut x = m.hosts[h].domain;
+        while let Some(d) = x.filter(|&d| d < n && out.len() <= n) {
+            out.push(d);
+            x = m.domains[d].parent;
+        }
+        out
+    };
+    let mut order: Vec<usize> = Vec::new();
+    let mut stack: Vec<usize> = tree.roots.iter().rev().copied().collect();
+    while let Some(d) = stack.pop() {
+        if order.len() > n {
+            break;
+        }
+        order.push(d);
+        stack.extend(tree.children[d].iter().rev());
+    }
+    let mut frames = Vec::new();
+    for &d in &order {
+        let pad = frame_height[d] * FRAME_PAD;
+        let top = frame_height[d] * (FRAME_PAD + FRAME_TITLE) - FRAME_TITLE;
+        for (_, band) in bands {
+            let mut run: Option<Rect> = None;
+            for &b in band {
+                if chain(b).contains(&d) {
+                    let r = boxes[b];
+                    run = Some(match run {
+                        None => r,
+                        Some(u) => {
+                            let x = u.x.min(r.x);
+                            let y = u.y.min(r.y);
+                            Rect {
+                                x,
+                                y,
+                                w: u.right().max(r.right()) - x,
+                                h: u.bottom().max(r.bottom()) - y,
+                            }
+                        }
+                    });
+                } else if let Some(u) = run.take() {
+                    frames.push((d, grow(u, pad, top)));
+                }
+            }
+            if let Some(u) = run {
+                frames.push((d, grow(u, pad, top)));
+            }
+        }
+    }
+    frames
+}
+
+/// `r` grown by `pad` on the left, right and bottom and by `top` above.
+fn grow(r: Rect, pad: i32, top: i32) -> Rect {
+    Rect {
+        x: r.x - pad,
+        y: r.y - top,
+        w: r.w + 2 * pad,
+        h: r.h + top + pad,
     }
 }
 
@@ -1318,6 +1440,7 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
     s.push_str(concat!(
         "<style>\n",
         ".band{fill:#f6f8fa}.tier{fill:#8c959f;font-size:11px}\n",
+        ".domain>rect{fill:none;stroke:#8c959f;stroke-dasharray:6 3}.domain>text{fill:#57606a;font-size:10px}\n",
         ".host>rect{fill:#ffffff;stroke:#57606a;stroke-width:1.5}\n",
         ".host-titles>text{fill:#24292f;font-weight:bold;paint-order:stroke;stroke:#ffffff;stroke-width:4px;stroke-linejoin:round}\n",
         ".comp>rect{fill:#ddf4ff;stroke:#0969da}.comp>text{fill:#24292f}\n",
@@ -1352,7 +1475,28 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
         }
         last_row = row;
     }
-    s.push_str("</g>\n<g class=\"hosts\">\n");
+    s.push_str("</g>\n");
+    if !lay.frames.is_empty() {
+        s.push_str("<g class=\"domains\">\n");
+        for (d, r) in &lay.frames {
+            let dom = &m.domains[*d];
+            let _ = writeln!(
+                s,
+                "<g class=\"domain {}\" data-id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                dom.kind.as_str(),
+                escape(&dom.id),
+                r.x,
+                r.y,
+                r.w,
+                r.h,
+                r.x + 4,
+                r.y - 4,
+                escape(&domain_title(m, *d))
+            );
+        }
+        s.push_str("</g>\n");
+    }
+    s.push_str("<g class=\"hosts\">\n");
     for (b, bx) in scene.boxes.iter().enumerate() {
         let BoxKind::Host(h) = bx.kind else {
             continue;
