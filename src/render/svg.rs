@@ -264,6 +264,13 @@ pub fn layout(scene: &Scene) -> Layout {
         linked[a].push(b);
     }
     let mut stripe_of = vec![usize::MAX; nb];
+    // Each box's place in its row.
+    let mut place = vec![0usize; nb];
+    for row in &scene.rows {
+        for (i, &b) in row.iter().enumerate() {
+            place[b] = i;
+        }
+    }
     for (r, row) in scene.rows.iter().enumerate() {
         let len = row.len().max(1);
         if fits[r] {
@@ -304,7 +311,7 @@ pub fn layout(scene: &Scene) -> Layout {
                 want[i] = linked[b]
                     .iter()
                     .filter(|&&a| scene.boxes[a].row == r)
-                    .filter_map(|&a| row.iter().position(|&x| x == a))
+                    .map(|&a| place[a])
                     .map(|k| want[k])
                     .filter(|&w| w != usize::MAX)
                     .min()
