@@ -117,6 +117,38 @@ fn the_other_examples_show_what_they_add() {
 /// Checks the geometric promises of the SVG layout.
 fn assert_layout_invariants(name: &str, scene: &Scene, lay: &Layout) {
     let m = scene.model;
+    // Edge labels (10 px text, 6 px a character) overlap neither each other nor a box; a
+    // label with no free place is a number keyed to the legend.
+    let mut labels: Vec<archdoc::render::svg::Rect> = lay
+        .labels
+        .iter()
+        .map(|l| archdoc::render::svg::Rect {
+            x: l.x,
+            y: l.y - 9,
+            w: i32::try_from(l.text.chars().count()).unwrap() * 6,
+            h: 11,
+        })
+        .collect();
+    labels.sort_by_key(|r| (r.y, r.x));
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            if b.y >= a.bottom() {
+                break;
+            }
+            assert!(!a.overlaps(b), "{name}: labels at {a:?} and {b:?} overlap");
+        }
+        assert!(
+            !lay.boxes.iter().any(|r| r.overlaps(a)),
+            "{name}: the label at {a:?} lies on a box"
+        );
+    }
+    for (n, (k, _)) in lay.legend.iter().enumerate() {
+        assert_eq!(*k, n + 1, "{name}: legend numbers run from 1");
+        assert!(
+            lay.labels.iter().any(|l| l.text == format!("[{k}]")),
+            "{name}: [{k}] drawn"
+        );
+    }
     // Boxes never overlap, and stay inside the picture.
     let mut boxes: Vec<(usize, archdoc::render::svg::Rect)> =
         lay.boxes.iter().copied().enumerate().collect();

@@ -111,6 +111,9 @@ pub struct Layout {
     pub edges: Vec<EdgePath>,
     /// Edge labels.
     pub labels: Vec<Label>,
+    /// Edge labels that found no free place: their number (drawn as `[n]` on the edge) and
+    /// text, listed under the drawing.
+    pub legend: Vec<(usize, String)>,
     /// Bands (a stripe's part of a tier row): the row, the top and the bottom.
     pub bands: Vec<(usize, i32, i32)>,
     /// Failure domains around the hosts they hold, outermost first: the domain (index into
@@ -1024,9 +1027,86 @@ pub fn layout(scene: &Scene) -> Layout {
         });
     }
 
+    // Labels never overlap each other or a box: each takes the first free place of beside
+    // its exit, a line lower, or left of the exit; else it becomes a number keyed to a legend
+    // under the drawing.
+    let mut legend: Vec<(usize, String)> = Vec::new();
+    {
+        let label_rect = |x: i32, y: i32, text: &str| Rect {
+            x: x - 2,
+            y: y - 10,
+            w: text_width(text) * 10 / 12 + 4,
+            h: 13,
+        };
+        let mut grid: BTreeMap<(i32, i32), Vec<Rect>> = BTreeMap::new();
+        const CELL: i32 = 256;
+        let cells = |r: &Rect| {
+            let xs = r.x.div_euclid(CELL)..=r.right().div_euclid(CELL);
+            let ys = r.y.div_euclid(CELL)..=r.bottom().div_euclid(CELL);
+            xs.flat_map(move |x| ys.clone().map(move |y| (x, y)))
+        };
+        for r in boxes.iter().chain(components.iter()) {
+            for c in cells(r) {
+                grid.entry(c).or_default().push(*r);
+            }
+        }
+        let free = |grid: &BTreeMap<(i32, i32), Vec<Rect>>, r: &Rect| {
+            cells(r).all(|c| {
+                grid.get(&c)
+                    .is_none_or(|list| !list.iter().any(|o| o.overlaps(r)))
+            })
+        };
+        for l in &mut labels {
+            let w = text_width(&l.text) * 10 / 12;
+            let candidates = [
+                (l.x, l.y),
+                (l.x, l.y + 14),
+                (l.x - w - 10, l.y),
+                (l.x - w - 10, l.y + 14),
+            ];
+            let spot = candidates
+                .into_iter()
+                .find(|&(x, y)| x >= 0 && free(&grid, &label_rect(x, y, &l.text)));
+            match spot {
+                Some((x, y)) => {
+                    l.x = x;
+                    l.y = y;
+                }
+                None => {
+                    let n = legend.len() + 1;
+                    legend.push((n, std::mem::take(&mut l.text)));
+                    l.text = format!("[{n}]");
+                    let w = text_width(&l.text) * 10 / 12;
+                    let short = [
+                        (l.x, l.y),
+                        (l.x, l.y + 14),
+                        (l.x - w - 10, l.y),
+                        (l.x - w - 10, l.y + 14),
+                    ];
+                    if let Some((x, y)) = short
+                        .into_iter()
+                        .find(|&(x, y)| x >= 0 && free(&grid, &label_rect(x, y, &l.text)))
+                    {
+                        l.x = x;
+                        l.y = y;
+                    }
+                }
+            }
+            let r = label_rect(l.x, l.y, &l.text);
+            for c in cells(&r) {
+                grid.entry(c).or_default().push(r);
+            }
+        }
+    }
+    let height = height + legend_height(legend.len());
     let width = labels
         .iter()
         .map(|l| l.x + text_width(&l.text) * 10 / 12 + MARGIN)
+        .chain(
+            legend
+                .iter()
+                .map(|(n, t)| MARGIN + text_width(&format!("[{n}] {t}")) * 10 / 12 + MARGIN),
+        )
         .fold(width, i32::max);
     let frames = domain_frames(scene, &tree, &frame_height, &bands, &boxes);
     Layout {
@@ -1036,12 +1116,22 @@ pub fn layout(scene: &Scene) -> Layout {
         components,
         edges,
         labels,
+        legend,
         bands: bands
             .iter()
             .enumerate()
             .map(|(i, (r, _))| (*r, band_y[i] - frame_room, band_y[i] + band_h[i]))
             .collect(),
         frames,
+    }
+}
+
+/// Height of the legend of `n` numbered labels under the drawing.
+fn legend_height(n: usize) -> i32 {
+    if n == 0 {
+        0
+    } else {
+        i32::try_from(n).unwrap_or(i32::MAX / 16).saturating_mul(14) + 10
     }
 }
 
@@ -1634,6 +1724,18 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
             l.y,
             escape(&l.text)
         );
+    }
+    if !lay.legend.is_empty() {
+        s.push_str("</g>\n<g class=\"legend\">\n");
+        let top = lay.height - legend_height(lay.legend.len());
+        for (i, (n, text)) in lay.legend.iter().enumerate() {
+            let y = top + 14 * i32::try_from(i + 1).unwrap_or(i32::MAX / 16);
+            let _ = writeln!(
+                s,
+                "<text class=\"label\" x=\"{MARGIN}\" y=\"{y}\">[{n}] {}</text>",
+                escape(text)
+            );
+        }
     }
     s.push_str("</g>\n</svg>\n");
     s
