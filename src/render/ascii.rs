@@ -594,6 +594,28 @@ fn block(scene: &Scene, b: usize, listed: &[Vec<usize>], g: &Glyphs, cap: usize)
         entries.push(Entry::Component(text, subs));
     }
     let mut lines = vec![truncate(&header, cap, g.ellipsis)];
+    // The failure domains a host shares its fate with, innermost first: "(in zone az-a,
+    // region eu-west-1)".
+    if let BoxKind::Host(h) = scene.boxes[b].kind {
+        let mut chain = Vec::new();
+        let mut x = m.hosts[h].domain;
+        while let Some(d) = x.filter(|&d| d < m.domains.len() && chain.len() < m.domains.len()) {
+            let dom = &m.domains[d];
+            chain.push(crate::render::clean(&format!(
+                "{} {}",
+                dom.kind.as_str(),
+                dom.id
+            )));
+            x = m.domains[d].parent;
+        }
+        if !chain.is_empty() {
+            lines.push(truncate(
+                &format!("(in {})", chain.join(", ")),
+                cap,
+                g.ellipsis,
+            ));
+        }
+    }
     let n = entries.len();
     for (i, e) in entries.into_iter().enumerate() {
         let last = i + 1 == n;
@@ -661,6 +683,10 @@ fn box_shape(scene: &Scene, b: usize, listed: &[Vec<usize>]) -> String {
     use std::fmt::Write as _;
     let m = scene.model;
     let mut s = String::new();
+    // Servers in different failure domains are not interchangeable: they never fold.
+    if let BoxKind::Host(h) = scene.boxes[b].kind {
+        let _ = writeln!(s, "domain {:?}", m.hosts[h].domain);
+    }
     for &c in &scene.boxes[b].components {
         let comp = &m.components[c];
         let _ = write!(
