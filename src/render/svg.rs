@@ -1056,41 +1056,22 @@ pub fn layout(scene: &Scene) -> Layout {
                     .is_none_or(|list| !list.iter().any(|o| o.overlaps(r)))
             })
         };
-        for l in &mut labels {
-            let w = text_width(&l.text) * 10 / 12;
-            let candidates = [
-                (l.x, l.y),
-                (l.x, l.y + 14),
-                (l.x - w - 10, l.y),
-                (l.x - w - 10, l.y + 14),
-            ];
-            let spot = candidates
+        // The first free place for `text` near (x, y): beside, a line lower, or to the left.
+        let spot = |grid: &BTreeMap<(i32, i32), Vec<Rect>>, x: i32, y: i32, text: &str| {
+            let w = text_width(text) * 10 / 12;
+            [(x, y), (x, y + 14), (x - w - 10, y), (x - w - 10, y + 14)]
                 .into_iter()
-                .find(|&(x, y)| x >= 0 && free(&grid, &label_rect(x, y, &l.text)));
-            match spot {
-                Some((x, y)) => {
-                    l.x = x;
-                    l.y = y;
-                }
-                None => {
-                    let n = legend.len() + 1;
-                    legend.push((n, std::mem::take(&mut l.text)));
-                    l.text = format!("[{n}]");
-                    let w = text_width(&l.text) * 10 / 12;
-                    let short = [
-                        (l.x, l.y),
-                        (l.x, l.y + 14),
-                        (l.x - w - 10, l.y),
-                        (l.x - w - 10, l.y + 14),
-                    ];
-                    if let Some((x, y)) = short
-                        .into_iter()
-                        .find(|&(x, y)| x >= 0 && free(&grid, &label_rect(x, y, &l.text)))
-                    {
-                        l.x = x;
-                        l.y = y;
-                    }
-                }
+                .find(|&(x, y)| x >= 0 && free(grid, &label_rect(x, y, text)))
+        };
+        for l in &mut labels {
+            if spot(&grid, l.x, l.y, &l.text).is_none() {
+                let n = legend.len() + 1;
+                legend.push((n, std::mem::take(&mut l.text)));
+                l.text = format!("[{n}]");
+            }
+            if let Some((x, y)) = spot(&grid, l.x, l.y, &l.text) {
+                l.x = x;
+                l.y = y;
             }
             let r = label_rect(l.x, l.y, &l.text);
             for c in cells(&r) {
