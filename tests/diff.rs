@@ -81,6 +81,15 @@ fn removing_the_replica_adds_single_points_of_failure() {
         "{first}"
     );
     assert!(md.contains("class c_mysql_replica removed"), "{md}");
+    // With an SLO, the headline says when a journey falls below it.
+    let with_slo = |m: &str| m.replacen("\nhosts:", "\nslo: 99.9\nhosts:", 1);
+    let (_, md_slo) = diff(
+        &with_slo(&seed()),
+        &with_slo(&without_replica(&seed())),
+        "markdown",
+    );
+    let first_slo = md_slo.lines().next().unwrap();
+    assert!(first_slo.contains("below the 99.9% SLO"), "{first_slo}");
     // One removal, one row for the single points of failure it makes.
     assert!(md.contains("| `server-1`, `mysql-primary` |"), "{md}");
     // Reads now depend on the primary alone: a SPOF that now breaks `read` too.

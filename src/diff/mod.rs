@@ -100,6 +100,8 @@ pub struct ModelDiff {
     pub redundancy: Vec<RedundancyChange>,
     /// Journeys whose availability changed: name, before and after (percent).
     pub availability: Vec<(String, f64, f64)>,
+    /// The new model's availability target (percent), when it states one.
+    pub slo: Option<f64>,
     /// Mermaid diagrams before and after.
     pub mermaid: (Option<String>, Option<String>),
     /// Whether the model moved to another file (matched by its name).
@@ -716,6 +718,7 @@ pub fn compare(
         unchanged,
         redundancy,
         availability,
+        slo: new.and_then(|(m, _)| m.slo),
         mermaid: (
             old.map(|(m, _)| diagram(m, &before)),
             new.map(|(m, _)| diagram(m, &after)),

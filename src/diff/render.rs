@@ -244,8 +244,12 @@ pub(super) fn cause_and_effect(m: &super::ModelDiff) -> Option<String> {
         .filter(|(j, _, _)| touched.is_empty() || touched.contains(&j.as_str()))
         .take(3)
         .map(|(j, before, after)| {
+            let below = match m.slo {
+                Some(slo) if *after < slo => format!(", below the {slo}% SLO"),
+                _ => String::new(),
+            };
             format!(
-                "availability of `{j}` {} → {}",
+                "availability of `{j}` {} → {}{below}",
                 crate::analysis::availability::percent(*before),
                 crate::analysis::availability::percent(*after)
             )
