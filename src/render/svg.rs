@@ -266,82 +266,81 @@ pub fn layout(scene: &Scene) -> Layout {
         linked[b].push(a);
         linked[a].push(b);
     }
-    let mut stripe_of = vec![usize::MAX; nb];
-    // Each box's place in its row.
-    let mut place = vec![0usize; nb];
-    for row in &scene.rows {
-        for (i, &b) in row.iter().enumerate() {
-            place[b] = i;
-        }
-    }
-    for (r, row) in scene.rows.iter().enumerate() {
-        let len = row.len().max(1);
-        if fits[r] {
-            for (i, &b) in row.iter().enumerate() {
-                stripe_of[b] = (2 * i + 1) * stripes / (2 * len);
-            }
-            continue;
-        }
-        // Each stripe holds at most a page width of the row; a box whose callers' stripe is
-        // full takes its place-in-row stripe, else the emptiest.
-        let mut used = vec![0i32; stripes];
-        let mut want = vec![usize::MAX; row.len()];
-        // A caller that calls more of the row than a stripe holds (a front load balancer
-        // over every cell) says nothing about where a box belongs.
-        let mut fan_out: BTreeMap<usize, usize> = BTreeMap::new();
-        for &b in row {
-            let mut seen = BTreeSet::new();
-            for &a in &linked[b] {
-                if scene.boxes[a].row < r && seen.insert(a) {
-                    *fan_out.entry(a).or_default() += 1;
+    // Where the model is made of cells (groups of boxes linked only among themselves and
+    // to a few hubs), whole cells are packed into stripes; otherwise rows are cut below.
+    let cells = (stripes > 1)
+        .then(|| cell_stripes(scene, &linked, |b| size[b].0 + BOX_GAP))
+        .flatten();
+    let (stripes, whole, stripe_of) = match cells {
+        Some((cells, count)) => (count, vec![false; fits.len()], cells),
+        None => {
+            let mut stripe_of = vec![usize::MAX; nb];
+            // Each box's place in its row.
+            let mut place = vec![0usize; nb];
+            for row in &scene.rows {
+                for (i, &b) in row.iter().enumerate() {
+                    place[b] = i;
                 }
             }
-        }
-        let per_stripe = len.div_ceil(stripes);
-        for (i, &b) in row.iter().enumerate() {
-            let mut callers: Vec<usize> = linked[b]
-                .iter()
-                .filter(|&&a| scene.boxes[a].row < r && fan_out[&a] <= per_stripe)
-                .map(|&a| stripe_of[a])
-                .collect();
-            if !callers.is_empty() {
-                callers.sort_unstable();
-                want[i] = callers[(callers.len() - 1) / 2];
+            for (r, row) in scene.rows.iter().enumerate() {
+                let len = row.len().max(1);
+                if fits[r] {
+                    for (i, &b) in row.iter().enumerate() {
+                        stripe_of[b] = (2 * i + 1) * stripes / (2 * len);
+                    }
+                    continue;
+                }
+                // Each stripe holds at most a page width of the row; a box whose callers' stripe is
+                // full takes its place-in-row stripe, else the emptiest.
+                let mut used = vec![0i32; stripes];
+                let mut want = vec![usize::MAX; row.len()];
+                // A caller that calls more of the row than a stripe holds (a front load balancer
+                // over every cell) says nothing about where a box belongs.
+                let mut fan_out: BTreeMap<usize, usize> = BTreeMap::new();
+                for &b in row {
+                    let mut seen = BTreeSet::new();
+                    for &a in &linked[b] {
+                        if scene.boxes[a].row < r && seen.insert(a) {
+                            *fan_out.entry(a).or_default() += 1;
+                        }
+                    }
+                }
+                let per_stripe = len.div_ceil(stripes);
+                for (i, &b) in row.iter().enumerate() {
+                    let mut callers: Vec<usize> = linked[b]
+                        .iter()
+                        .filter(|&&a| scene.boxes[a].row < r && fan_out[&a] <= per_stripe)
+                        .map(|&a| stripe_of[a])
+                        .collect();
+                    if !callers.is_empty() {
+                        callers.sort_unstable();
+                        want[i] = callers[(callers.len() - 1) / 2];
+                    }
+                }
+                for (i, &b) in row.iter().enumerate() {
+                    if want[i] == usize::MAX {
+                        want[i] = linked[b]
+                            .iter()
+                            .filter(|&&a| scene.boxes[a].row == r)
+                            .map(|&a| place[a])
+                            .map(|k| want[k])
+                            .filter(|&w| w != usize::MAX)
+                            .min()
+                            .unwrap_or(i * stripes / len);
+                    }
+                    let w = size[b].0 + BOX_GAP;
+                    let by_place = i * stripes / len;
+                    let emptiest = (0..stripes).min_by_key(|&s| (used[s], s)).unwrap_or(0);
+                    let s = [want[i], by_place]
+                        .into_iter()
+                        .find(|&s| used[s] == 0 || used[s] + w <= MAX_ROW_WIDTH + BOX_GAP)
+                        .unwrap_or(emptiest);
+                    used[s] += w;
+                    stripe_of[b] = s;
+                }
             }
+            (stripes, fits, stripe_of)
         }
-        for (i, &b) in row.iter().enumerate() {
-            if want[i] == usize::MAX {
-                want[i] = linked[b]
-                    .iter()
-                    .filter(|&&a| scene.boxes[a].row == r)
-                    .map(|&a| place[a])
-                    .map(|k| want[k])
-                    .filter(|&w| w != usize::MAX)
-                    .min()
-                    .unwrap_or(i * stripes / len);
-            }
-            let w = size[b].0 + BOX_GAP;
-            let by_place = i * stripes / len;
-            let emptiest = (0..stripes).min_by_key(|&s| (used[s], s)).unwrap_or(0);
-            let s = [want[i], by_place]
-                .into_iter()
-                .find(|&s| used[s] == 0 || used[s] + w <= MAX_ROW_WIDTH + BOX_GAP)
-                .unwrap_or(emptiest);
-            used[s] += w;
-            stripe_of[b] = s;
-        }
-    }
-    // Where the model is made of cells (groups of boxes linked only among themselves and
-    // to a few hubs), whole cells are packed into stripes instead.
-    let (stripes, whole) = match (stripes > 1)
-        .then(|| cell_stripes(scene, &linked, |b| size[b].0 + BOX_GAP))
-        .flatten()
-    {
-        Some((cells, count)) => {
-            stripe_of = cells;
-            (count, vec![false; fits.len()])
-        }
-        None => (stripes, fits),
     };
     let mut bands: Vec<(usize, Vec<usize>)> = Vec::new();
     for s in 0..stripes {
