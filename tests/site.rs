@@ -745,6 +745,13 @@ fn sidebar(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Builds the project in `d` (which must succeed) and returns its index page.
+fn built_index(d: &Path) -> String {
+    let o = archdoc_in(d, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    std::fs::read_to_string(d.join("public/index.html")).unwrap()
+}
+
 #[test]
 fn page_order_and_sections_come_from_site_nav_or_summary_md() {
     let d = scratch("site-nav");
@@ -758,9 +765,7 @@ fn page_order_and_sections_come_from_site_nav_or_summary_md() {
         std::fs::write(d.join("site").join(f), format!("# {t}\n")).unwrap();
     }
     // Default: file name order.
-    let o = archdoc_in(&d, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
-    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    let index = built_index(&d);
     assert_eq!(
         sidebar(&index)[..6],
         ["## Docs", "Home", "Alpha", "Beta", "Gamma", "Setup"]
@@ -771,9 +776,7 @@ fn page_order_and_sections_come_from_site_nav_or_summary_md() {
         "site:\n  nav:\n    - gamma.md\n    - alpha.md\n    - title: How-to guides\n      pages: [how-to/setup.md]\n",
     )
     .unwrap();
-    let o = archdoc_in(&d, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
-    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    let index = built_index(&d);
     assert_eq!(
         sidebar(&index)[..7],
         [
@@ -810,9 +813,7 @@ fn page_order_and_sections_come_from_site_nav_or_summary_md() {
         "# Summary\n\n- [Beta first](beta.md)\n  - [Set it up](how-to/setup.md)\n\n# More\n\n- [Alpha](alpha.md)\n",
     )
     .unwrap();
-    let o = archdoc_in(&d, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
-    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    let index = built_index(&d);
     assert_eq!(
         sidebar(&index)[..7],
         [
