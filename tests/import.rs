@@ -289,3 +289,106 @@ fn threagile_example_model() {
         .unwrap();
     assert_eq!((lb.file.as_str(), lb.line), (path, 497));
 }
+
+#[test]
+fn terraform_alb_autoscaling_single_az_rds() {
+    let path = "tests/fixtures/import/terraform/shop-alb-asg-rds.plan.json";
+    let (draft, r) = imported(Format::Terraform, &[path]);
+    insta::assert_snapshot!("terraform_shop_alb_asg_rds", draft.to_yaml());
+    round_trips(&draft, &r);
+    // An RDS instance without multi_az is a single point of failure, and so is its zone.
+    for journey in ["read", "write"] {
+        let s = spofs(&r, journey);
+        assert!(s.contains(&"aws_db_instance.main".to_owned()), "{s:?}");
+        assert!(s.contains(&"us-east-1a".to_owned()), "{s:?}");
+    }
+    // The autoscaling group spread over two zones survives either one.
+    assert!(spofs(&r, "all").is_empty(), "{:?}", spofs(&r, "all"));
+    let v = verdict(&r);
+    assert!(
+        v.contains(&"admin-port-open aws_security_group.app".to_owned()),
+        "{v:?}"
+    );
+    assert!(
+        !v.iter().any(|f| f.starts_with("missing-health-checks")),
+        "{v:?}"
+    );
+    assert_eq!(
+        draft.skipped,
+        [
+            "1 resource of type aws_iam_instance_profile",
+            "1 resource of type aws_iam_role"
+        ]
+    );
+    // Findings point at the resource's address in the (one-line) plan.
+    let db = r
+        .findings
+        .iter()
+        .find(|f| f.element == "aws_db_instance.main")
+        .unwrap();
+    assert_eq!(db.file, path);
+    let text = std::fs::read_to_string(path).unwrap();
+    let at = text.find("\"address\":\"aws_db_instance.main\"").unwrap() + "\"address\":".len();
+    assert_eq!((db.line, db.column), (1, at + 1));
+}
+
+#[test]
+fn terraform_cloudfront_multi_az() {
+    let path = "tests/fixtures/import/terraform/shop-cdn-multi-az.plan.json";
+    let (draft, r) = imported(Format::Terraform, &[path]);
+    insta::assert_snapshot!("terraform_shop_cdn_multi_az", draft.to_yaml());
+    round_trips(&draft, &r);
+    // Multi-AZ RDS, ElastiCache with automatic failover, an autoscaling group over three
+    // zones, all behind CloudFront: no single point of failure; the region is the one shared fate.
+    for journey in ["all", "read", "write"] {
+        assert!(
+            spofs(&r, journey).is_empty(),
+            "{journey}: {:?}",
+            spofs(&r, journey)
+        );
+    }
+    let v = verdict(&r);
+    assert!(v.contains(&"single-region us-east-1".to_owned()), "{v:?}");
+    assert!(!v.iter().any(|f| f.starts_with("admin-port-open")), "{v:?}");
+    // Users come in through CloudFront, not straight to the load balancer.
+    assert!(
+        draft
+            .links
+            .iter()
+            .any(|l| l.from == "user" && l.to == "aws_cloudfront_distribution.www")
+    );
+    assert!(
+        !draft
+            .links
+            .iter()
+            .any(|l| l.from == "user" && l.to == "aws_lb.web")
+    );
+}
+
+#[test]
+fn terraform_bad_input_is_an_error_not_a_panic() {
+    for (text, says) in [
+        ("{\"format_version\":\"1.2\",", "not valid JSON"),
+        (
+            "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{}}}",
+            "plans no resources",
+        ),
+        ("services:\n  web: { image: nginx }\n", "Docker Compose"),
+    ] {
+        let p = write_tmp("plan", text);
+        let e = import::import(Format::Terraform, &[p.as_path()], &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains(says), "{e}");
+    }
+    // Odd shapes and unknown types import (or fail) without a panic.
+    for text in [
+        "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[{\"address\":\"x_y.z\",\"type\":\"x_y\",\"values\":null}]}}}",
+        "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[{\"address\":\"aws_lb.a[\",\"type\":\"aws_lb\",\"values\":[]}],\"child_modules\":7}},\"configuration\":{\"root_module\":{\"resources\":[{\"address\":\"aws_lb.a\",\"expressions\":{\"subnets\":{\"references\":[7,\"aws_subnet\",\"var.x\"]}}}]}}}",
+        "{\"format_version\":\"1.2\",\"values\":{\"root_module\":{\"resources\":[{\"address\":\"aws_db_instance.d\",\"type\":\"aws_db_instance\",\"values\":{\"multi_az\":\"yes\"}}]}}}",
+    ] {
+        let p = write_tmp("plan", text);
+        if let Ok(d) = import::import(Format::Terraform, &[p.as_path()], &Limits::default()) {
+            import::load_draft(&d, &Limits::default())
+                .unwrap_or_else(|e| panic!("{e:?}\n{}", d.to_yaml()));
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod compose;
 pub mod draft;
 pub mod infer;
 pub mod kubernetes;
+pub mod terraform;
 pub mod threagile;
 
 use std::path::Path;
@@ -32,13 +33,17 @@ pub enum Format {
     Kubernetes,
     /// A Threagile model (technical assets, communication links, trust boundaries).
     Threagile,
+    /// A Terraform plan or state in JSON (`terraform show -json`), AWS resources.
+    Terraform,
 }
 
 impl Format {
     /// Every format, with the name the command line uses.
-    pub const ALL: [(&'static str, Format); 2] = [
+    pub const ALL: [(&'static str, Format); 4] = [
         ("compose", Format::Compose),
         ("kubernetes", Format::Kubernetes),
+        ("terraform", Format::Terraform),
+        ("threagile", Format::Threagile),
     ];
 
     /// The format named `name` (`k8s` is accepted for `kubernetes`).
@@ -48,6 +53,7 @@ impl Format {
             "compose" | "docker-compose" => Some(Format::Compose),
             "kubernetes" | "k8s" => Some(Format::Kubernetes),
             "threagile" => Some(Format::Threagile),
+            "terraform" | "tf" | "terraform-plan" => Some(Format::Terraform),
             _ => None,
         }
     }
@@ -59,6 +65,7 @@ impl Format {
             Format::Compose => "compose",
             Format::Kubernetes => "kubernetes",
             Format::Threagile => "threagile",
+            Format::Terraform => "terraform",
         }
     }
 
@@ -67,6 +74,7 @@ impl Format {
             Format::Compose => Foreign::Compose,
             Format::Kubernetes => Foreign::Kubernetes,
             Format::Threagile => Foreign::Threagile,
+            Format::Terraform => Foreign::TerraformPlan,
         }
     }
 }
@@ -184,6 +192,7 @@ pub fn import(format: Format, paths: &[&Path], limits: &Limits) -> Result<Draft,
         Format::Compose => compose::import(&sources, limits)?,
         Format::Kubernetes => kubernetes::import(&sources, limits)?,
         Format::Threagile => threagile::import(&sources, limits)?,
+        Format::Terraform => terraform::import(&sources, limits)?,
     };
     draft.sources = sources;
     Ok(draft)

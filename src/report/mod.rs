@@ -19,7 +19,7 @@ use crate::Model;
 use crate::analysis::Analysis;
 use crate::graph::ArchGraph;
 use crate::lint::{self, Finding, LintOptions, Severity};
-use crate::model::{ModelError, ModelErrorReport};
+use crate::model::{ModelError, ModelErrorReport, Span};
 use crate::policy::Config;
 use crate::policy::baseline::{BaselineEntry, Comparison};
 
@@ -444,9 +444,28 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
         NamedSource::new(model.file.clone(), Arc::clone(&model.source)).with_language("yaml");
     let mut out = String::new();
     for f in &report.findings {
-        let d = FindingDiagnostic {
-            finding: f,
-            src: named.clone(),
+        let window = long_line_window(&model.source, f.span);
+        let excerpt;
+        let d = match &window {
+            Some((text, span)) => {
+                excerpt = Excerpt {
+                    name: model.file.clone(),
+                    text: Arc::clone(text),
+                    at: *span,
+                    line: f.line.saturating_sub(1),
+                    column: f.column.saturating_sub(1),
+                };
+                FindingDiagnostic {
+                    finding: f,
+                    src: &excerpt,
+                    span: *span,
+                }
+            }
+            None => FindingDiagnostic {
+                finding: f,
+                src: &named,
+                span: f.span,
+            },
         };
         if h.render_report(&mut out, &d).is_err() {
             out.push_str(&format!(
@@ -596,9 +615,83 @@ pub fn concise(reports: &[ModelReport]) -> String {
     out
 }
 
+/// Lines longer than this are cut around the finding in a code frame.
+const FRAME_LINE_CHARS: usize = 240;
+
+/// A code frame's source when the finding's line is too long to print (a minified JSON
+/// plan is one line): the line cut to the finding with `…` either side, at the same line
+/// number (the lines before are left empty), and the span moved into it.
+fn long_line_window(source: &str, span: Span) -> Option<(Arc<str>, Span)> {
+    let at = span.offset.min(source.len());
+    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    if end - start <= FRAME_LINE_CHARS {
+        return None;
+    }
+    let floor = |mut i: usize| {
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(at.saturating_sub(80).max(start));
+    let to = floor((at + span.len.min(120) + 80).min(end));
+    let line = source[..start].matches('\n').count();
+    let mut text = "\n".repeat(line);
+    if from > start {
+        text.push('…');
+    }
+    let offset = text.len() + (at - from);
+    text.push_str(&source[from..to]);
+    if to < end {
+        text.push('…');
+    }
+    let len = span.len.min(to.saturating_sub(at));
+    Some((Arc::from(text), Span::new(offset, len)))
+}
+
+/// A cut long line (see [`long_line_window`]) that still reports the finding's real line
+/// and column in the frame's heading.
+struct Excerpt {
+    name: String,
+    text: Arc<str>,
+    /// The finding's span in `text`.
+    at: Span,
+    /// The finding's line and column in the file, from 0.
+    line: usize,
+    column: usize,
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self.text.read_span(span, before, after)?;
+        let heading = before == 0 && after == 0 && span.offset() == self.at.offset;
+        let (line, column) = if heading {
+            (self.line, self.column)
+        } else {
+            (c.line(), c.column())
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            *c.span(),
+            line,
+            column,
+            c.line_count(),
+        )))
+    }
+}
+
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    src: NamedSource<Arc<str>>,
+    src: &'a dyn miette::SourceCode,
+    /// The finding's span in `src`.
+    span: Span,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -646,7 +739,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         }
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.src)
+        Some(self.src)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
@@ -656,7 +749,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
             Some(format!("breaks {}", f.journeys.join(", ")))
         };
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(label, f.span),
+            LabeledSpan::new_primary_with_span(label, self.span),
         )))
     }
 }

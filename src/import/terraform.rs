@@ -1,0 +1,1112 @@
+//! Terraform plan JSON (`terraform show -json plan.out`, or of a state) → archdoc, AWS
+//! resources first. Each resource block becomes one component whose id is its Terraform
+//! address (`aws_lb.web`), so a finding reads back to the code; `count` and `for_each`
+//! instances of one block become a replica group. Who is connected to whom comes from the
+//! plan's `configuration` references (a listener's target group, an autoscaling group's
+//! target groups, a CloudFront origin, a security group's members); networking plumbing
+//! (subnets, target groups, listeners, rules, launch templates) is folded into the
+//! components it describes, and availability zones are read from the subnets a resource is
+//! placed in. What a plan cannot say (which application calls which data store) is written
+//! as an assumption, and resource types archdoc does not know are listed as skipped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value as Json;
+
+use super::draft::{Draft, DraftLink, Element, Origin, SourceFile, Value, safe_id};
+use crate::model::{Limits, ModelError, Span};
+
+/// One resource block of the plan (its `count`/`for_each` instances together).
+struct Block {
+    /// The address without an instance key: `module.app.aws_lb.web`.
+    address: String,
+    /// The resource type: `aws_lb`.
+    ty: String,
+    /// The planned values of each instance.
+    values: Vec<Json>,
+    /// Addresses (without instance keys) this block's configuration refers to.
+    refs: BTreeSet<String>,
+    /// The same, by the top-level argument that refers to them (`security_group_id`).
+    keyed: BTreeMap<String, BTreeSet<String>>,
+    /// Where the block's first instance is in the JSON text.
+    offset: usize,
+}
+
+impl Block {
+    fn first(&self) -> &Json {
+        self.values.first().unwrap_or(&Json::Null)
+    }
+
+    fn str(&self, key: &str) -> Option<&str> {
+        self.first().get(key).and_then(Json::as_str)
+    }
+
+    fn bool(&self, key: &str) -> bool {
+        self.first().get(key).and_then(Json::as_bool) == Some(true)
+    }
+
+    fn int(&self, key: &str) -> Option<i64> {
+        self.first().get(key).and_then(Json::as_i64)
+    }
+}
+
+/// Resource types folded into the components they describe (not failure units of their own).
+const FOLDED: &[&str] = &[
+    "aws_vpc",
+    "aws_subnet",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_route",
+    "aws_eip",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_lb_target_group_attachment",
+    "aws_alb_target_group_attachment",
+    "aws_autoscaling_attachment",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_lb_listener_rule",
+    "aws_alb_listener_rule",
+    "aws_lb_listener_certificate",
+    "aws_acm_certificate",
+    "aws_acm_certificate_validation",
+    "aws_launch_template",
+    "aws_launch_configuration",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_db_subnet_group",
+    "aws_elasticache_subnet_group",
+    "aws_route53_zone",
+    "aws_key_pair",
+];
+
+/// The address of a block: instance keys (`[0]`, `["a"]`) dropped.
+fn block_address(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    for c in address.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The resource a reference names: `aws_lb.web.arn` → `aws_lb.web` (inside `prefix`, the
+/// module the reference was written in); `var.x`, `local.y` and data sources are not
+/// resources.
+fn referenced_resource(prefix: &str, reference: &str) -> Option<String> {
+    let r = block_address(reference);
+    let mut parts = r.split('.');
+    let ty = parts.next()?;
+    let name = parts.next()?;
+    if matches!(
+        ty,
+        "var" | "local" | "data" | "module" | "each" | "count" | "path" | "self" | "terraform"
+    ) {
+        return None;
+    }
+    Some(format!("{prefix}{ty}.{name}"))
+}
+
+fn collect_references(v: &Json, prefix: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Json::Object(m) => {
+            for (k, x) in m {
+                if k == "references" {
+                    for r in x.as_array().into_iter().flatten().filter_map(Json::as_str) {
+                        out.extend(referenced_resource(prefix, r));
+                    }
+                } else {
+                    collect_references(x, prefix, out);
+                }
+            }
+        }
+        Json::Array(xs) => {
+            for x in xs {
+                collect_references(x, prefix, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The references of every resource in the plan's `configuration`, by block address.
+type Refs = (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>);
+
+fn configuration_refs(module: &Json, prefix: &str, out: &mut BTreeMap<String, Refs>) {
+    for r in module
+        .get("resources")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(addr) = r.get("address").and_then(Json::as_str) else {
+            continue;
+        };
+        let entry = out.entry(format!("{prefix}{addr}")).or_default();
+        for (key, e) in r
+            .get("expressions")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let mut refs = BTreeSet::new();
+            collect_references(e, prefix, &mut refs);
+            entry.0.extend(refs.iter().cloned());
+            entry.1.entry(key.clone()).or_default().extend(refs);
+        }
+    }
+    for (name, call) in module
+        .get("module_calls")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(m) = call.get("module") {
+            configuration_refs(m, &format!("{prefix}module.{name}."), out);
+        }
+    }
+}
+
+fn planned_resources<'a>(module: &'a Json, out: &mut Vec<&'a Json>) {
+    out.extend(
+        module
+            .get("resources")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    for m in module
+        .get("child_modules")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        planned_resources(m, out);
+    }
+}
+
+/// Where `"address"` first appears as a JSON string at or after `from` (for a finding's
+/// line and column; a plan is often one line, and the column then finds it).
+fn locate(text: &str, address: &str, from: usize) -> usize {
+    let quoted = serde_json::to_string(address).unwrap_or_default();
+    text.get(from..)
+        .and_then(|t| t.find(&quoted))
+        .map_or(0, |i| from + i)
+}
+
+/// Builds the draft from a Terraform plan (or state) in JSON.
+///
+/// # Errors
+/// The file is not valid JSON, or holds no resources.
+pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<ModelError>> {
+    let src = &sources[0];
+    let plan: Json = serde_json::from_str(&src.text).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        Box::new(
+            ModelError::file(
+                "import::json",
+                &src.display,
+                format!(
+                    "`{}` is not valid JSON (line {line}, column {column}): {e}",
+                    src.display
+                ),
+            )
+            .with_help("write the plan with `terraform show -json plan.out > plan.json`"),
+        )
+    })?;
+    let root = plan
+        .pointer("/planned_values/root_module")
+        .or_else(|| plan.pointer("/values/root_module"));
+    let mut planned = Vec::new();
+    if let Some(root) = root {
+        planned_resources(root, &mut planned);
+    }
+    let mut config_refs = BTreeMap::new();
+    if let Some(c) = plan.pointer("/configuration/root_module") {
+        configuration_refs(c, "", &mut config_refs);
+    }
+    // Blocks in the plan's order, instances folded.
+    let mut blocks: Vec<Block> = Vec::new();
+    let values_at = text_offset_of_values(&src.text);
+    for r in planned {
+        if r.get("mode").and_then(Json::as_str) == Some("data") {
+            continue;
+        }
+        let (Some(address), Some(ty)) = (
+            r.get("address").and_then(Json::as_str),
+            r.get("type").and_then(Json::as_str),
+        ) else {
+            continue;
+        };
+        let base = block_address(address);
+        let values = r.get("values").cloned().unwrap_or(Json::Null);
+        if let Some(b) = blocks.iter_mut().find(|b| b.address == base) {
+            b.values.push(values);
+            continue;
+        }
+        let (refs, keyed) = config_refs.get(&base).cloned().unwrap_or_default();
+        blocks.push(Block {
+            refs,
+            keyed,
+            offset: locate(&src.text, address, values_at),
+            address: base,
+            ty: ty.to_owned(),
+            values: vec![values],
+        });
+    }
+    if blocks.is_empty() {
+        return Err(Box::new(
+            ModelError::file(
+                "import::empty",
+                &src.display,
+                format!("`{}` plans no resources", src.display),
+            )
+            .with_help(
+                "import the JSON of a plan that creates or keeps resources: `terraform plan -out plan.out && terraform show -json plan.out`",
+            ),
+        ));
+    }
+    Ok(Importer::new(blocks, &plan).run())
+}
+
+/// Where the planned values begin in the text (resource addresses also appear in
+/// `resource_changes` and `configuration`; a finding points at the planned resource).
+fn text_offset_of_values(text: &str) -> usize {
+    text.find("\"planned_values\"")
+        .or_else(|| text.find("\"values\""))
+        .unwrap_or(0)
+}
+
+struct Importer {
+    blocks: Vec<Block>,
+    draft: Draft,
+    /// Availability zone name → domain id, in the order first seen.
+    zones: std::cell::RefCell<Vec<String>>,
+    region: Option<String>,
+}
+
+impl Importer {
+    fn new(blocks: Vec<Block>, plan: &Json) -> Self {
+        let region = plan
+            .pointer("/configuration/provider_config/aws/expressions/region/constant_value")
+            .and_then(Json::as_str)
+            .map(str::to_owned);
+        Importer {
+            blocks,
+            draft: Draft {
+                name: "Terraform plan".to_owned(),
+                ..Draft::default()
+            },
+            zones: std::cell::RefCell::new(Vec::new()),
+            region,
+        }
+    }
+
+    fn block(&self, address: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.address == address)
+    }
+
+    /// Availability zones a block is placed in: its own `availability_zone(s)`, and those of
+    /// the subnets (directly, or through a subnet group or launch template) it refers to.
+    fn zones_of(&self, b: &Block) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |z: &str| {
+            if !z.is_empty() && !out.iter().any(|x| x == z) {
+                out.push(z.to_owned());
+            }
+        };
+        for v in &b.values {
+            if let Some(z) = v.get("availability_zone").and_then(Json::as_str) {
+                push(z);
+            }
+            for key in ["availability_zones", "preferred_cache_cluster_azs"] {
+                for z in v
+                    .get(key)
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                {
+                    push(z);
+                }
+            }
+        }
+        for r in &b.refs {
+            let Some(t) = self.block(r) else { continue };
+            if t.ty == "aws_subnet" {
+                for v in &t.values {
+                    if let Some(z) = v.get("availability_zone").and_then(Json::as_str) {
+                        push(z);
+                    }
+                }
+            } else if matches!(
+                t.ty.as_str(),
+                "aws_db_subnet_group" | "aws_elasticache_subnet_group"
+            ) {
+                for z in self.zones_of(t) {
+                    push(&z);
+                }
+            }
+        }
+        out
+    }
+
+    fn zone_ids(&self, zones: &[String]) -> Vec<String> {
+        let mut seen = self.zones.borrow_mut();
+        zones
+            .iter()
+            .map(|z| {
+                if !seen.contains(z) {
+                    seen.push(z.clone());
+                }
+                safe_id(z)
+            })
+            .collect()
+    }
+
+    fn origin(&self, b: &Block) -> Option<Origin> {
+        Some(Origin {
+            file: 0,
+            span: Span::new(b.offset, b.address.len() + 2),
+        })
+    }
+
+    fn component(&self, b: &Block, kind: &str) -> Element {
+        let mut c = Element::new(safe_id(&b.address));
+        c.origin = self.origin(b);
+        c.set("kind", Value::word(kind));
+        let name = b
+            .str("name")
+            .or_else(|| b.str("identifier"))
+            .or_else(|| b.str("bucket"))
+            .or_else(|| b.str("replication_group_id"))
+            .or_else(|| b.str("broker_name"))
+            .or_else(|| b.first().pointer("/tags/Name").and_then(Json::as_str));
+        if let Some(n) = name.filter(|n| !n.is_empty()) {
+            c.set("label", Value::str(n));
+        }
+        c
+    }
+
+    /// A managed AWS service: its SLA, and the zones it spans (none known: regional, said).
+    fn managed(&self, c: &mut Element, availability: f64, zones: &[String], sla: &str) {
+        c.set("managed", Value::Bool(true));
+        c.set("provider", Value::str("AWS"));
+        c.set("availability", Value::Float(availability));
+        c.note(format!("availability: {sla}"));
+        if !zones.is_empty() {
+            let ids = self.zone_ids(zones);
+            c.set("zones", Value::words(ids));
+        }
+    }
+
+    /// Every known zone of the region (a regional service spans them all).
+    fn all_zones(&self) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        for b in &self.blocks {
+            if b.ty == "aws_subnet" {
+                for v in &b.values {
+                    if let Some(z) = v.get("availability_zone").and_then(Json::as_str)
+                        && !all.iter().any(|x| x == z)
+                    {
+                        all.push(z.to_owned());
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn run(mut self) -> Draft {
+        let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+        let mut apps: Vec<String> = Vec::new();
+        let mut data: Vec<String> = Vec::new();
+        let mut entries: Vec<String> = Vec::new();
+        let mut cdns: Vec<String> = Vec::new();
+        let mut monitors: Vec<usize> = Vec::new();
+        let regional = self.all_zones();
+        for i in 0..self.blocks.len() {
+            let b = &self.blocks[i];
+            let ty = b.ty.clone();
+            let instances = b.values.len();
+            let mut c = match ty.as_str() {
+                "aws_lb" | "aws_alb" | "aws_elb" => {
+                    let mut c = self.component(b, "load_balancer");
+                    let zones = self.zones_of(b);
+                    let internal = b.bool("internal");
+                    self.managed(&mut c, 99.99, &zones, "the ELB SLA (99.99%)");
+                    if zones.is_empty() {
+                        c.note("assumed: spans the zones of its subnets (not known in the plan); an ALB always spans at least two");
+                    }
+                    if internal {
+                        c.note("internal: reached only from inside the VPC");
+                    } else {
+                        entries.push(c.id.clone());
+                    }
+                    c
+                }
+                "aws_autoscaling_group" | "aws_instance" => {
+                    let mut c = self.component(b, "app_server");
+                    let replicas = if ty == "aws_instance" {
+                        i64::try_from(instances).unwrap_or(1)
+                    } else {
+                        b.int("desired_capacity")
+                            .or_else(|| b.int("min_size"))
+                            .unwrap_or(1)
+                    };
+                    let zones = self.zones_of(b);
+                    if replicas > 1 {
+                        c.set("replicas", Value::Int(replicas));
+                        if ty == "aws_autoscaling_group" {
+                            c.note(format!(
+                                "replicas: desired capacity {replicas} (min {}, max {})",
+                                b.int("min_size").unwrap_or(0),
+                                b.int("max_size").unwrap_or(0)
+                            ));
+                        }
+                        c.note("assumed: one instance carries the load (`min_healthy: 1`); say how many the peak needs");
+                    }
+                    if !zones.is_empty() {
+                        let ids = self.zone_ids(&zones);
+                        c.set("spread", Value::words(ids));
+                    } else if replicas > 1 {
+                        c.note("placement not known in the plan: assumed one zone");
+                    }
+                    apps.push(c.id.clone());
+                    if ty == "aws_instance"
+                        && b.first()
+                            .get("associate_public_ip_address")
+                            .and_then(Json::as_bool)
+                            == Some(true)
+                    {
+                        c.note("has a public IP address");
+                    }
+                    c
+                }
+                "aws_db_instance" => {
+                    let mut c = self.component(b, "database");
+                    if let Some(e) = b.str("engine") {
+                        c.set("software", Value::str(e));
+                    }
+                    let multi = b.bool("multi_az");
+                    let mut zones = self.zones_of(b);
+                    if b.str("replicate_source_db").is_some()
+                        || b.first()
+                            .get("replicate_source_db")
+                            .is_some_and(|v| !v.is_null())
+                    {
+                        c.set("role", Value::word("replica"));
+                    } else {
+                        c.set("role", Value::word("primary"));
+                    }
+                    if b.int("backup_retention_period").is_some_and(|d| d > 0) {
+                        c.set("backup", Value::Bool(true));
+                    }
+                    if multi {
+                        if zones.len() < 2 {
+                            zones = regional.iter().take(2).cloned().collect();
+                        }
+                        zones.truncate(2);
+                        self.managed(&mut c, 99.95, &zones, "the RDS Multi-AZ SLA (99.95%)");
+                        c.set("failover", Value::word("automatic"));
+                        c.note("multi_az: a standby in a second zone, promoted by RDS");
+                    } else {
+                        zones.truncate(1);
+                        self.managed(&mut c, 99.5, &zones, "the RDS single-AZ SLA (99.5%)");
+                        c.note("multi_az is not set: one instance in one zone");
+                    }
+                    data.push(c.id.clone());
+                    c
+                }
+                "aws_rds_cluster" => {
+                    let mut c = self.component(b, "database");
+                    if let Some(e) = b.str("engine") {
+                        c.set("software", Value::str(e));
+                    }
+                    let zones = self.zones_of(b);
+                    c.set("role", Value::word("primary"));
+                    self.managed(&mut c, 99.99, &zones, "the Aurora Multi-AZ SLA (99.99%)");
+                    c.note("an Aurora cluster: multi-zone only when it has instances in two zones (not known from the cluster alone)");
+                    data.push(c.id.clone());
+                    c
+                }
+                "aws_elasticache_replication_group" | "aws_elasticache_cluster" => {
+                    let mut c = self.component(b, "cache");
+                    if let Some(e) = b.str("engine") {
+                        c.set("software", Value::str(e));
+                    }
+                    let nodes = b
+                        .int("num_cache_clusters")
+                        .or_else(|| b.int("number_cache_clusters"))
+                        .or_else(|| b.int("num_cache_nodes"))
+                        .unwrap_or(1);
+                    let multi = ty == "aws_elasticache_replication_group"
+                        && nodes > 1
+                        && (b.bool("automatic_failover_enabled") || b.bool("multi_az_enabled"));
+                    let mut zones = self.zones_of(b);
+                    if b.int("snapshot_retention_limit").is_some_and(|d| d > 0) {
+                        c.set("backup", Value::Bool(true));
+                    }
+                    if multi {
+                        if zones.len() < 2 {
+                            zones = regional.iter().take(2).cloned().collect();
+                        }
+                        self.managed(
+                            &mut c,
+                            99.99,
+                            &zones,
+                            "the ElastiCache Multi-AZ SLA (99.99%)",
+                        );
+                    } else {
+                        zones.truncate(1);
+                        self.managed(&mut c, 99.9, &zones, "the ElastiCache SLA (99.9%)");
+                        c.note(
+                            "no automatic failover to a replica in another zone: one node's zone",
+                        );
+                    }
+                    data.push(c.id.clone());
+                    c
+                }
+                "aws_s3_bucket" => {
+                    let mut c = self.component(b, "object_storage");
+                    self.managed(&mut c, 99.9, &regional, "the S3 Standard SLA (99.9%)");
+                    c.note("regional: stored across the region's zones");
+                    data.push(c.id.clone());
+                    c
+                }
+                "aws_sqs_queue" => {
+                    let mut c = self.component(b, "queue");
+                    self.managed(&mut c, 99.9, &regional, "the SQS SLA (99.9%)");
+                    c.note("regional: stored across the region's zones");
+                    data.push(c.id.clone());
+                    c
+                }
+                "aws_mq_broker" => {
+                    let mut c = self.component(b, "queue");
+                    if let Some(e) = b.str("engine_type") {
+                        c.set("software", Value::str(e));
+                    }
+                    let mode = b.str("deployment_mode").unwrap_or("SINGLE_INSTANCE");
+                    let mut zones = self.zones_of(b);
+                    if mode.contains("MULTI_AZ") {
+                        if zones.len() < 2 {
+                            zones = regional.iter().take(2).cloned().collect();
+                        }
+                        self.managed(&mut c, 99.9, &zones, "the Amazon MQ SLA (99.9%)");
+                    } else {
+                        zones.truncate(1);
+                        self.managed(&mut c, 99.9, &zones, "the Amazon MQ SLA (99.9%)");
+                        c.note(format!("deployment mode {mode}: one broker"));
+                    }
+                    data.push(c.id.clone());
+                    c
+                }
+                "aws_cloudfront_distribution" => {
+                    let mut c = self.component(b, "cdn");
+                    self.managed(&mut c, 99.9, &[], "the CloudFront SLA (99.9%)");
+                    let policy = b
+                        .first()
+                        .pointer("/default_cache_behavior/0/viewer_protocol_policy")
+                        .and_then(Json::as_str)
+                        .unwrap_or("");
+                    if policy != "allow-all" {
+                        c.set("certificate", Value::str("(CloudFront viewer certificate)"));
+                    } else {
+                        c.note("viewer_protocol_policy allow-all: plain HTTP is served");
+                    }
+                    cdns.push(c.id.clone());
+                    c
+                }
+                "aws_route53_record" => {
+                    let mut c = self.component(b, "dns");
+                    self.managed(&mut c, 100.0, &[], "the Route 53 SLA (100%)");
+                    c
+                }
+                "aws_cloudwatch_metric_alarm" => {
+                    let mut c = self.component(b, "monitoring");
+                    if let Some(n) = b.str("alarm_name") {
+                        c.set("label", Value::str(n));
+                    }
+                    c.set("managed", Value::Bool(true));
+                    c.set("provider", Value::str("AWS"));
+                    c.note("a CloudWatch alarm: what it watches is read from its dimensions");
+                    monitors.push(i);
+                    c
+                }
+                "aws_security_group" => {
+                    let mut c = self.component(b, "firewall");
+                    if let Some(Value::Str(name)) = c.get("label").cloned() {
+                        c.set("label", Value::str(format!("{name} (security group)")));
+                    }
+                    c.note("a security group: a rule set, not a failure unit");
+                    c
+                }
+                t if FOLDED.contains(&t) => continue,
+                t => {
+                    *skipped.entry(t.to_owned()).or_default() += 1;
+                    continue;
+                }
+            };
+            if c.get("label").is_none() {
+                c.set("label", Value::str(self.blocks[i].address.clone()));
+            }
+            self.draft.components.push(c);
+        }
+        self.connect(&apps, &data, &cdns, &mut entries);
+        for i in monitors {
+            let b = &self.blocks[i];
+            let id = safe_id(&b.address);
+            let watched: Vec<String> = b
+                .refs
+                .iter()
+                .map(|r| safe_id(r))
+                .filter(|r| *r != id && self.has(r))
+                .collect();
+            if let Some(c) = self.draft.component_mut(&id) {
+                if watched.is_empty() {
+                    c.note("its dimensions name nothing in the plan: say what it `monitors:`");
+                } else {
+                    c.set("monitors", Value::words(watched));
+                }
+            }
+        }
+        self.security_groups();
+        self.domains();
+        // The user and the ways in.
+        let mut user = Element::new("user");
+        user.set("kind", Value::word("client"));
+        user.set("label", Value::str("Users"));
+        self.draft.components.insert(0, user);
+        let ways_in: Vec<String> = if cdns.is_empty() { entries } else { cdns };
+        if ways_in.is_empty() {
+            self.draft.notes.push(
+                "no internet-facing load balancer or CloudFront distribution in the plan: say how users reach the application (a link from `user`)".to_owned(),
+            );
+        }
+        for w in &ways_in {
+            let tls = self
+                .draft
+                .components
+                .iter()
+                .any(|c| &c.id == w && c.get("certificate").is_some());
+            let mut fields = vec![(
+                "protocol".to_owned(),
+                Value::word(if tls { "https" } else { "http" }),
+            )];
+            fields.push(("port".to_owned(), Value::Int(if tls { 443 } else { 80 })));
+            self.draft.link(DraftLink {
+                from: "user".to_owned(),
+                to: w.clone(),
+                fields,
+                comment: None,
+            });
+        }
+        self.draft.entry_journeys(&ways_in);
+        for (ty, n) in skipped {
+            self.draft.skipped.push(format!(
+                "{n} resource{} of type {ty}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        self.draft
+    }
+
+    /// How an application talks to a data store: the engine's protocol, HTTPS for AWS APIs.
+    fn protocol_to(&self, address: &str) -> String {
+        let Some(b) = self.block(address) else {
+            return "tcp".to_owned();
+        };
+        let engine = b
+            .str("engine")
+            .or_else(|| b.str("engine_type"))
+            .unwrap_or("");
+        match b.ty.as_str() {
+            "aws_s3_bucket" | "aws_sqs_queue" => "https",
+            _ if engine.contains("postgres") => "postgres",
+            _ if engine.contains("mysql") || engine.contains("mariadb") => "mysql",
+            _ if engine.contains("redis") || engine.contains("valkey") => "redis",
+            _ if engine.contains("memcached") => "memcached",
+            _ => "tcp",
+        }
+        .to_owned()
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.draft.has_component(id)
+    }
+
+    /// Links from the configuration's references.
+    fn connect(
+        &mut self,
+        apps: &[String],
+        data: &[String],
+        cdns: &[String],
+        entries: &mut Vec<String>,
+    ) {
+        // Target group → its members (autoscaling groups and instances).
+        let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for b in &self.blocks {
+            match b.ty.as_str() {
+                "aws_autoscaling_group" => {
+                    for r in &b.refs {
+                        if r.contains("target_group") {
+                            members
+                                .entry(r.clone())
+                                .or_default()
+                                .push(safe_id(&b.address));
+                        }
+                    }
+                }
+                "aws_lb_target_group_attachment"
+                | "aws_alb_target_group_attachment"
+                | "aws_autoscaling_attachment" => {
+                    let tg = b.refs.iter().find(|r| r.contains("target_group"));
+                    let m = b.refs.iter().find(|r| {
+                        r.contains("aws_instance") || r.contains("aws_autoscaling_group")
+                    });
+                    if let (Some(tg), Some(m)) = (tg, m) {
+                        members.entry(tg.clone()).or_default().push(safe_id(m));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut links: Vec<(String, String, String)> = Vec::new();
+        // Listeners: load balancer → the members of the target groups it forwards to.
+        let mut listener_tls: Vec<String> = Vec::new();
+        let mut health_checked: Vec<String> = Vec::new();
+        for b in &self.blocks {
+            if !matches!(
+                b.ty.as_str(),
+                "aws_lb_listener"
+                    | "aws_alb_listener"
+                    | "aws_lb_listener_rule"
+                    | "aws_alb_listener_rule"
+            ) {
+                continue;
+            }
+            let lb = b.refs.iter().find(|r| {
+                self.block(r)
+                    .is_some_and(|t| matches!(t.ty.as_str(), "aws_lb" | "aws_alb"))
+            });
+            // A rule names its listener, which names the load balancer.
+            let lb = lb.cloned().or_else(|| {
+                b.refs
+                    .iter()
+                    .filter_map(|r| self.block(r))
+                    .filter(|t| t.ty.ends_with("_listener"))
+                    .flat_map(|t| t.refs.iter())
+                    .find(|r| {
+                        self.block(r)
+                            .is_some_and(|t| matches!(t.ty.as_str(), "aws_lb" | "aws_alb"))
+                    })
+                    .cloned()
+            });
+            let Some(lb) = lb else { continue };
+            if matches!(b.str("protocol"), Some("HTTPS" | "TLS")) {
+                listener_tls.push(safe_id(&lb));
+            }
+            // Target groups check their members unless told not to.
+            let checked = b.refs.iter().filter_map(|r| self.block(r)).any(|t| {
+                t.ty.ends_with("_target_group")
+                    && t.first()
+                        .pointer("/health_check/0/enabled")
+                        .and_then(Json::as_bool)
+                        != Some(false)
+            });
+            if checked {
+                health_checked.push(safe_id(&lb));
+            }
+            for r in &b.refs {
+                for m in members.get(r).into_iter().flatten() {
+                    links.push((safe_id(&lb), m.clone(), "http".to_owned()));
+                }
+            }
+        }
+        for lb in listener_tls {
+            if let Some(c) = self.draft.component_mut(&lb) {
+                c.set("certificate", Value::str("(HTTPS listener)"));
+            }
+        }
+        for lb in health_checked {
+            if let Some(c) = self.draft.component_mut(&lb) {
+                c.set("health_checks", Value::Bool(true));
+            }
+        }
+        // CloudFront origins, Route 53 aliases, and references from applications.
+        for b in &self.blocks {
+            let from = safe_id(&b.address);
+            let is_cdn = cdns.contains(&from);
+            let is_dns = b.ty == "aws_route53_record";
+            let is_app = apps.contains(&from);
+            if !(is_cdn || is_dns || is_app) {
+                continue;
+            }
+            let mut targets: BTreeSet<String> = BTreeSet::new();
+            for r in &b.refs {
+                targets.insert(r.clone());
+                // An autoscaling group's launch template is part of it.
+                if let Some(t) = self.block(r)
+                    && matches!(
+                        t.ty.as_str(),
+                        "aws_launch_template" | "aws_launch_configuration"
+                    )
+                {
+                    targets.extend(t.refs.iter().cloned());
+                }
+            }
+            for t in targets {
+                let to = safe_id(&t);
+                if to == from || !self.has(&to) {
+                    continue;
+                }
+                if is_dns {
+                    if let Some(c) = self.draft.component_mut(&from) {
+                        let name = c.get("label").cloned().unwrap_or(Value::str(&from));
+                        c.set(
+                            "records",
+                            Value::List(vec![Value::Map(vec![
+                                ("name".to_owned(), name),
+                                ("type".to_owned(), Value::word("ALIAS")),
+                                ("target".to_owned(), Value::word(&to)),
+                            ])]),
+                        );
+                    }
+                    break;
+                }
+                if is_cdn {
+                    links.push((from.clone(), to, "https".to_owned()));
+                } else if data.contains(&to) {
+                    let protocol = self.protocol_to(&t);
+                    links.push((from.clone(), to, protocol));
+                }
+            }
+        }
+        // What the plan cannot say: which application calls which data store.
+        for d in data {
+            if links.iter().any(|(_, to, _)| to == d) {
+                continue;
+            }
+            for a in apps {
+                self.draft.link(DraftLink {
+                    from: a.clone(),
+                    to: d.clone(),
+                    fields: vec![("protocol".to_owned(), Value::word("tcp"))],
+                    comment: Some(
+                        "assumed: the application uses it (a plan does not say who connects to what)"
+                            .to_owned(),
+                    ),
+                });
+            }
+        }
+        // An internal load balancer that a CDN reaches is a way in too, through the CDN.
+        entries.retain(|e| !links.iter().any(|(f, t, _)| t == e && cdns.contains(f)));
+        let mut pools: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (from, to, protocol) in links {
+            let lb = self
+                .draft
+                .components
+                .iter()
+                .any(|c| c.id == from && c.get("kind") == Some(&Value::word("load_balancer")));
+            if lb {
+                let p = pools.entry(from).or_default();
+                if !p.contains(&to) {
+                    p.push(to);
+                }
+                continue;
+            }
+            let tls = protocol == "https";
+            let mut fields = vec![("protocol".to_owned(), Value::word(protocol))];
+            if tls {
+                fields.push(("tls".to_owned(), Value::Bool(true)));
+            }
+            self.draft.link(DraftLink {
+                from,
+                to,
+                fields,
+                comment: None,
+            });
+        }
+        for (lb, pool) in pools {
+            if let Some(c) = self.draft.component_mut(&lb) {
+                c.set("pool", Value::words(pool));
+                c.note("assumed: round robin (a target group's default)");
+            }
+        }
+    }
+
+    /// The components a security group is attached to (directly, or through the launch
+    /// template of an autoscaling group).
+    fn protected_by(&self, sg: &str) -> Vec<String> {
+        let sg = sg.to_owned();
+        let mut protects: Vec<String> = Vec::new();
+        for b in &self.blocks {
+            let own = safe_id(&b.address);
+            let via_template = b.refs.iter().filter_map(|r| self.block(r)).any(|t| {
+                matches!(
+                    t.ty.as_str(),
+                    "aws_launch_template" | "aws_launch_configuration"
+                ) && t.refs.contains(&sg)
+            });
+            if b.address != sg && (b.refs.contains(&sg) || via_template) && self.has(&own) {
+                let kind_ok = self.draft.components.iter().any(|c| {
+                    c.id == own
+                        && !matches!(
+                            c.get("kind"),
+                            Some(Value::Word(k)) if k == "firewall" || k == "dns"
+                        )
+                });
+                if kind_ok && !protects.contains(&own) {
+                    protects.push(own);
+                }
+            }
+        }
+        protects
+    }
+
+    /// Security groups: what they protect (the components that name them) and their ingress.
+    fn security_groups(&mut self) {
+        let sgs: Vec<String> = self
+            .blocks
+            .iter()
+            .filter(|b| b.ty == "aws_security_group")
+            .map(|b| b.address.clone())
+            .collect();
+        for sg in sgs {
+            let id = safe_id(&sg);
+            let protects = self.protected_by(&sg);
+            // Ingress: the group's own blocks, and separate rule resources naming it.
+            let mut allow: Vec<Value> = Vec::new();
+            let mut rules: Vec<Json> = Vec::new();
+            if let Some(b) = self.block(&sg) {
+                rules.extend(
+                    b.first()
+                        .get("ingress")
+                        .and_then(Json::as_array)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+            }
+            for b in &self.blocks {
+                let separate = (b.ty == "aws_security_group_rule"
+                    && b.str("type") == Some("ingress"))
+                    || b.ty == "aws_vpc_security_group_ingress_rule";
+                let target = b.keyed.get("security_group_id");
+                if separate && target.is_some_and(|t| t.contains(&sg)) {
+                    let mut rule = b.first().clone();
+                    let source = ["source_security_group_id", "referenced_security_group_id"]
+                        .iter()
+                        .filter_map(|k| b.keyed.get(*k))
+                        .flatten()
+                        .next();
+                    if let (Some(src), Json::Object(m)) = (source, &mut rule) {
+                        m.insert("__source_sg".to_owned(), Json::String(src.clone()));
+                    }
+                    rules.push(rule);
+                }
+            }
+            for r in &rules {
+                let port = r.get("from_port").and_then(Json::as_i64).unwrap_or(0);
+                let mut sources: Vec<String> = Vec::new();
+                for key in ["cidr_blocks", "ipv6_cidr_blocks"] {
+                    for c in r
+                        .get(key)
+                        .and_then(Json::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Json::as_str)
+                    {
+                        sources.push(if c == "0.0.0.0/0" || c == "::/0" {
+                            "internet".to_owned()
+                        } else {
+                            c.to_owned()
+                        });
+                    }
+                }
+                for key in ["cidr_ipv4", "cidr_ipv6"] {
+                    if let Some(c) = r.get(key).and_then(Json::as_str) {
+                        sources.push(if c == "0.0.0.0/0" || c == "::/0" {
+                            "internet".to_owned()
+                        } else {
+                            c.to_owned()
+                        });
+                    }
+                }
+                if let Some(src) = r.get("__source_sg").and_then(Json::as_str) {
+                    sources.extend(self.protected_by(src));
+                }
+                sources.dedup();
+                for s in sources {
+                    let mut m = vec![("port".to_owned(), Value::Int(port))];
+                    m.push(("from".to_owned(), Value::word(s)));
+                    let v = Value::Map(m);
+                    if !allow.contains(&v) {
+                        allow.push(v);
+                    }
+                }
+            }
+            if let Some(c) = self.draft.component_mut(&id) {
+                if protects.is_empty() {
+                    c.note("protects nothing the plan shows");
+                } else {
+                    c.set("protects", Value::words(protects));
+                }
+                if !allow.is_empty() {
+                    c.set("allow", Value::List(allow));
+                }
+            }
+        }
+        // A security group that protects nothing is not part of the design.
+        let empty: Vec<String> = self
+            .draft
+            .components
+            .iter()
+            .filter(|c| {
+                c.get("kind") == Some(&Value::word("firewall")) && c.get("protects").is_none()
+            })
+            .map(|c| c.id.clone())
+            .collect();
+        for id in empty {
+            self.draft.components.retain(|c| c.id != id);
+            self.draft.skipped.push(format!(
+                "security group `{id}`: attached to nothing in the plan"
+            ));
+        }
+    }
+
+    /// The region and the zones components were placed in.
+    fn domains(&mut self) {
+        let zones = self.zones.borrow().clone();
+        let Some(first) = zones.first() else {
+            return;
+        };
+        let region = self.region.clone().unwrap_or_else(|| {
+            // us-east-1a → us-east-1
+            let z = first;
+            z.trim_end_matches(|c: char| c.is_ascii_lowercase())
+                .to_owned()
+        });
+        let rid = safe_id(&region);
+        let mut r = Element::new(rid.clone());
+        r.set("kind", Value::word("region"));
+        r.set("label", Value::str(&region));
+        self.draft.domains.push(r);
+        for z in zones {
+            let mut d = Element::new(safe_id(&z));
+            d.set("kind", Value::word("zone"));
+            d.set("parent", Value::word(&rid));
+            d.set("label", Value::str(&z));
+            self.draft.domains.push(d);
+        }
+    }
+}
