@@ -48,7 +48,14 @@ fn over(model: &Model, l: usize) -> String {
     if let Some(port) = link.endpoint.port {
         s.push_str(&format!(" on port {port}"));
     }
-    if link.tls() {
+    let own_encryption = link
+        .endpoint
+        .protocol
+        .as_deref()
+        .is_some_and(|p| matches!(p, "ssh" | "sftp" | "scp"));
+    if own_encryption {
+        s.push_str(", encrypted (SSH)");
+    } else if link.tls() {
         s.push_str(", encrypted with TLS");
     } else if link.endpoint.protocol.as_deref() == Some("http") {
         s.push_str(", unencrypted");

@@ -699,7 +699,11 @@ pub fn link_text(model: &Model, l: &Link) -> String {
         });
     }
     let lower = text.to_lowercase();
-    if l.tls() && !lower.contains("tls") && !lower.contains("https") {
+    // SSH and its kin encrypt on their own: "ssh:22 TLS" would say what is not so.
+    let says_encrypted = ["tls", "https", "ssh", "sftp", "scp", "wss", "ldaps", "ftps"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if l.tls() && !says_encrypted {
         text.push_str(if text.is_empty() { "TLS" } else { " TLS" });
     }
     clean(&text)
