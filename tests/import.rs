@@ -392,3 +392,26 @@ fn terraform_bad_input_is_an_error_not_a_panic() {
         }
     }
 }
+
+/// A lone EC2 instance in a known zone is a group of one placed there: the model loads (it
+/// was once written with `spread` and no `replicas`, which the loader rejects). An
+/// autoscaling group of desired capacity 0 is counted as one instance, and says so.
+#[test]
+fn terraform_single_instance_in_a_zone_loads_and_its_zone_is_named() {
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+      {"address":"aws_instance.web","mode":"managed","type":"aws_instance","name":"web",
+       "values":{"availability_zone":"eu-west-1a","associate_public_ip_address":true}},
+      {"address":"aws_autoscaling_group.idle","mode":"managed","type":"aws_autoscaling_group","name":"idle",
+       "values":{"name":"idle","desired_capacity":0,"min_size":0,"max_size":2,"availability_zones":["eu-west-1b"]}}
+    ]}}}"#;
+    let p = write_tmp("plan", plan);
+    let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    assert!(yaml.contains("replicas: 1"), "{yaml}");
+    assert!(yaml.contains("spread: [eu-west-1a]"), "{yaml}");
+    assert!(yaml.contains("desired capacity 0"), "{yaml}");
+    let model =
+        import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    assert_eq!(model.components.len(), 3, "{yaml}");
+}

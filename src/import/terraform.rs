@@ -9,7 +9,7 @@
 //! placed in. What a plan cannot say (which application calls which data store) is written
 //! as an assumption, and resource types archdoc does not know are listed as skipped.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -193,13 +193,20 @@ fn planned_resources<'a>(module: &'a Json, out: &mut Vec<&'a Json>) {
     }
 }
 
-/// Where `"address"` first appears as a JSON string at or after `from` (for a finding's
-/// line and column; a plan is often one line, and the column then finds it).
-fn locate(text: &str, address: &str, from: usize) -> usize {
+/// Where `"address"` first appears as a JSON string at or after `cursor` (for a finding's
+/// line and column; a plan is often one line, and the column then finds it), else at or
+/// after `from`. Resources are read in the order the text holds them, so the cursor moves
+/// forward and the whole plan is scanned about once, not once per resource.
+fn locate(text: &str, address: &str, from: usize, cursor: &mut usize) -> usize {
     let quoted = serde_json::to_string(address).unwrap_or_default();
-    text.get(from..)
-        .and_then(|t| t.find(&quoted))
-        .map_or(0, |i| from + i)
+    let find = |at: usize| text.get(at..).and_then(|t| t.find(&quoted)).map(|i| at + i);
+    match find((*cursor).max(from)).or_else(|| find(from)) {
+        Some(at) => {
+            *cursor = at + quoted.len();
+            at
+        }
+        None => 0,
+    }
 }
 
 /// Builds the draft from a Terraform plan (or state) in JSON.
@@ -235,7 +242,9 @@ pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<Mod
     }
     // Blocks in the plan's order, instances folded.
     let mut blocks: Vec<Block> = Vec::new();
+    let mut block_of: HashMap<String, usize> = HashMap::new();
     let values_at = text_offset_of_values(&src.text);
+    let mut cursor = values_at;
     for r in planned {
         if r.get("mode").and_then(Json::as_str) == Some("data") {
             continue;
@@ -248,15 +257,16 @@ pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<Mod
         };
         let base = block_address(address);
         let values = r.get("values").cloned().unwrap_or(Json::Null);
-        if let Some(b) = blocks.iter_mut().find(|b| b.address == base) {
-            b.values.push(values);
+        if let Some(&i) = block_of.get(&base) {
+            blocks[i].values.push(values);
             continue;
         }
-        let (refs, keyed) = config_refs.get(&base).cloned().unwrap_or_default();
+        let (refs, keyed) = config_refs.remove(&base).unwrap_or_default();
+        block_of.insert(base.clone(), blocks.len());
         blocks.push(Block {
             refs,
             keyed,
-            offset: locate(&src.text, address, values_at),
+            offset: locate(&src.text, address, values_at, &mut cursor),
             address: base,
             ty: ty.to_owned(),
             values: vec![values],
@@ -287,6 +297,10 @@ fn text_offset_of_values(text: &str) -> usize {
 
 struct Importer {
     blocks: Vec<Block>,
+    /// Block address → its place in `blocks`.
+    block_at: HashMap<String, usize>,
+    /// Component id → its place in `draft.components`, once every component is made.
+    component_at: HashMap<String, usize>,
     draft: Draft,
     /// Availability zone name → domain id, in the order first seen.
     zones: std::cell::RefCell<Vec<String>>,
@@ -299,8 +313,15 @@ impl Importer {
             .pointer("/configuration/provider_config/aws/expressions/region/constant_value")
             .and_then(Json::as_str)
             .map(str::to_owned);
+        let block_at = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.address.clone(), i))
+            .collect();
         Importer {
             blocks,
+            block_at,
+            component_at: HashMap::new(),
             draft: Draft {
                 name: "Terraform plan".to_owned(),
                 ..Draft::default()
@@ -311,7 +332,29 @@ impl Importer {
     }
 
     fn block(&self, address: &str) -> Option<&Block> {
-        self.blocks.iter().find(|b| b.address == address)
+        self.block_at.get(address).map(|&i| &self.blocks[i])
+    }
+
+    /// Indexes the components by id (after they are all made, before they are looked up).
+    fn index_components(&mut self) {
+        self.component_at = self
+            .draft
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+    }
+
+    fn component_mut(&mut self, id: &str) -> Option<&mut Element> {
+        let i = *self.component_at.get(id)?;
+        self.draft.components.get_mut(i)
+    }
+
+    /// The kind of the component `id`, if there is one.
+    fn kind_of(&self, id: &str) -> Option<&Value> {
+        let i = *self.component_at.get(id)?;
+        self.draft.components.get(i)?.get("kind")
     }
 
     /// Availability zones a block is placed in: its own `availability_zone(s)`, and those of
@@ -463,6 +506,10 @@ impl Importer {
                             .or_else(|| b.int("min_size"))
                             .unwrap_or(1)
                     };
+                    if replicas < 1 {
+                        c.note(format!("desired capacity {replicas}: nothing runs until it scales out; counted as one instance"));
+                    }
+                    let replicas = replicas.max(1);
                     let zones = self.zones_of(b);
                     if replicas > 1 {
                         c.set("replicas", Value::Int(replicas));
@@ -476,6 +523,11 @@ impl Importer {
                         c.note("assumed: one instance carries the load (`min_healthy: 1`); say how many the peak needs");
                     }
                     if !zones.is_empty() {
+                        // `spread` places the instances of a group: a single instance is a
+                        // group of one, so its zone is said too.
+                        if replicas <= 1 {
+                            c.set("replicas", Value::Int(1));
+                        }
                         let ids = self.zone_ids(&zones);
                         c.set("spread", Value::words(ids));
                     } else if replicas > 1 {
@@ -661,6 +713,7 @@ impl Importer {
             }
             self.draft.components.push(c);
         }
+        self.index_components();
         self.connect(&apps, &data, &cdns, &mut entries);
         for i in monitors {
             let b = &self.blocks[i];
@@ -671,7 +724,7 @@ impl Importer {
                 .map(|r| safe_id(r))
                 .filter(|r| *r != id && self.has(r))
                 .collect();
-            if let Some(c) = self.draft.component_mut(&id) {
+            if let Some(c) = self.component_mut(&id) {
                 if watched.is_empty() {
                     c.note("its dimensions name nothing in the plan: say what it `monitors:`");
                 } else {
@@ -741,7 +794,7 @@ impl Importer {
     }
 
     fn has(&self, id: &str) -> bool {
-        self.draft.has_component(id)
+        self.component_at.contains_key(id)
     }
 
     /// Links from the configuration's references.
@@ -833,21 +886,24 @@ impl Importer {
             }
         }
         for lb in listener_tls {
-            if let Some(c) = self.draft.component_mut(&lb) {
+            if let Some(c) = self.component_mut(&lb) {
                 c.set("certificate", Value::str("(HTTPS listener)"));
             }
         }
         for lb in health_checked {
-            if let Some(c) = self.draft.component_mut(&lb) {
+            if let Some(c) = self.component_mut(&lb) {
                 c.set("health_checks", Value::Bool(true));
             }
         }
         // CloudFront origins, Route 53 aliases, and references from applications.
+        let app_set: HashSet<&String> = apps.iter().collect();
+        let data_set: HashSet<&String> = data.iter().collect();
+        let cdn_set: HashSet<&String> = cdns.iter().collect();
         for b in &self.blocks {
             let from = safe_id(&b.address);
-            let is_cdn = cdns.contains(&from);
+            let is_cdn = cdn_set.contains(&from);
             let is_dns = b.ty == "aws_route53_record";
-            let is_app = apps.contains(&from);
+            let is_app = app_set.contains(&from);
             if !(is_cdn || is_dns || is_app) {
                 continue;
             }
@@ -870,7 +926,9 @@ impl Importer {
                     continue;
                 }
                 if is_dns {
-                    if let Some(c) = self.draft.component_mut(&from) {
+                    // (the field itself: `self.blocks` is borrowed by the loop)
+                    let at = self.component_at.get(&from).copied();
+                    if let Some(c) = at.and_then(|i| self.draft.components.get_mut(i)) {
                         let name = c.get("label").cloned().unwrap_or(Value::str(&from));
                         c.set(
                             "records",
@@ -885,15 +943,16 @@ impl Importer {
                 }
                 if is_cdn {
                     links.push((from.clone(), to, "https".to_owned()));
-                } else if data.contains(&to) {
+                } else if data_set.contains(&to) {
                     let protocol = self.protocol_to(&t);
                     links.push((from.clone(), to, protocol));
                 }
             }
         }
         // What the plan cannot say: which application calls which data store.
+        let linked: HashSet<&String> = links.iter().map(|(_, to, _)| to).collect();
         for d in data {
-            if links.iter().any(|(_, to, _)| to == d) {
+            if linked.contains(d) {
                 continue;
             }
             for a in apps {
@@ -909,15 +968,15 @@ impl Importer {
             }
         }
         // An internal load balancer that a CDN reaches is a way in too, through the CDN.
-        entries.retain(|e| !links.iter().any(|(f, t, _)| t == e && cdns.contains(f)));
+        let behind_cdn: HashSet<&String> = links
+            .iter()
+            .filter(|(f, _, _)| cdn_set.contains(f))
+            .map(|(_, t, _)| t)
+            .collect();
+        entries.retain(|e| !behind_cdn.contains(e));
         let mut pools: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (from, to, protocol) in links {
-            let lb = self
-                .draft
-                .components
-                .iter()
-                .any(|c| c.id == from && c.get("kind") == Some(&Value::word("load_balancer")));
-            if lb {
+            if self.kind_of(&from) == Some(&Value::word("load_balancer")) {
                 let p = pools.entry(from).or_default();
                 if !p.contains(&to) {
                     p.push(to);
@@ -937,151 +996,163 @@ impl Importer {
             });
         }
         for (lb, pool) in pools {
-            if let Some(c) = self.draft.component_mut(&lb) {
+            if let Some(c) = self.component_mut(&lb) {
                 c.set("pool", Value::words(pool));
                 c.note("assumed: round robin (a target group's default)");
             }
         }
     }
 
-    /// The components a security group is attached to (directly, or through the launch
-    /// template of an autoscaling group).
-    fn protected_by(&self, sg: &str) -> Vec<String> {
-        let sg = sg.to_owned();
-        let mut protects: Vec<String> = Vec::new();
+    /// What every security group protects: the components that name it, directly or through
+    /// the launch template of an autoscaling group (firewalls and DNS records aside), in the
+    /// plan's order. One pass over the blocks, not one per group.
+    fn protected_by_group(&self) -> HashMap<&str, Vec<String>> {
+        let mut protects: HashMap<&str, Vec<String>> = HashMap::new();
         for b in &self.blocks {
             let own = safe_id(&b.address);
-            let via_template = b.refs.iter().filter_map(|r| self.block(r)).any(|t| {
+            let protectable = self
+                .kind_of(&own)
+                .is_some_and(|k| !matches!(k, Value::Word(k) if k == "firewall" || k == "dns"));
+            if !protectable {
+                continue;
+            }
+            let templates = b.refs.iter().filter_map(|r| self.block(r)).filter(|t| {
                 matches!(
                     t.ty.as_str(),
                     "aws_launch_template" | "aws_launch_configuration"
-                ) && t.refs.contains(&sg)
+                )
             });
-            if b.address != sg && (b.refs.contains(&sg) || via_template) && self.has(&own) {
-                let kind_ok = self.draft.components.iter().any(|c| {
-                    c.id == own
-                        && !matches!(
-                            c.get("kind"),
-                            Some(Value::Word(k)) if k == "firewall" || k == "dns"
-                        )
-                });
-                if kind_ok && !protects.contains(&own) {
-                    protects.push(own);
+            let named: BTreeSet<&str> = b
+                .refs
+                .iter()
+                .chain(templates.flat_map(|t| t.refs.iter()))
+                .map(String::as_str)
+                .filter(|sg| *sg != b.address)
+                .collect();
+            for sg in named {
+                let list = protects.entry(sg).or_default();
+                if !list.contains(&own) {
+                    list.push(own.clone());
                 }
             }
         }
         protects
     }
 
+    /// The ingress rules of every security group: its own `ingress` blocks, then the
+    /// separate rule resources naming it, each with the group its traffic comes from.
+    fn ingress_by_group(&self) -> HashMap<&str, Vec<(&Json, Option<&str>)>> {
+        let mut rules: HashMap<&str, Vec<(&Json, Option<&str>)>> = HashMap::new();
+        for b in self.blocks.iter().filter(|b| b.ty == "aws_security_group") {
+            let own = rules.entry(b.address.as_str()).or_default();
+            own.extend(
+                b.first()
+                    .get("ingress")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|r| (r, None)),
+            );
+        }
+        for b in &self.blocks {
+            let separate = (b.ty == "aws_security_group_rule" && b.str("type") == Some("ingress"))
+                || b.ty == "aws_vpc_security_group_ingress_rule";
+            if !separate {
+                continue;
+            }
+            let source = ["source_security_group_id", "referenced_security_group_id"]
+                .iter()
+                .filter_map(|k| b.keyed.get(*k))
+                .flatten()
+                .next()
+                .map(String::as_str);
+            for sg in b.keyed.get("security_group_id").into_iter().flatten() {
+                rules
+                    .entry(sg.as_str())
+                    .or_default()
+                    .push((b.first(), source));
+            }
+        }
+        rules
+    }
+
     /// Security groups: what they protect (the components that name them) and their ingress.
     fn security_groups(&mut self) {
-        let sgs: Vec<String> = self
-            .blocks
-            .iter()
-            .filter(|b| b.ty == "aws_security_group")
-            .map(|b| b.address.clone())
-            .collect();
-        for sg in sgs {
-            let id = safe_id(&sg);
-            let protects = self.protected_by(&sg);
-            // Ingress: the group's own blocks, and separate rule resources naming it.
+        let protects_of = self.protected_by_group();
+        let ingress_of = self.ingress_by_group();
+        let mut settings: Vec<(String, Vec<String>, Vec<Value>)> = Vec::new();
+        for b in self.blocks.iter().filter(|b| b.ty == "aws_security_group") {
+            let sg = b.address.as_str();
+            let protects = protects_of.get(sg).cloned().unwrap_or_default();
             let mut allow: Vec<Value> = Vec::new();
-            let mut rules: Vec<Json> = Vec::new();
-            if let Some(b) = self.block(&sg) {
-                rules.extend(
-                    b.first()
-                        .get("ingress")
-                        .and_then(Json::as_array)
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-            }
-            for b in &self.blocks {
-                let separate = (b.ty == "aws_security_group_rule"
-                    && b.str("type") == Some("ingress"))
-                    || b.ty == "aws_vpc_security_group_ingress_rule";
-                let target = b.keyed.get("security_group_id");
-                if separate && target.is_some_and(|t| t.contains(&sg)) {
-                    let mut rule = b.first().clone();
-                    let source = ["source_security_group_id", "referenced_security_group_id"]
-                        .iter()
-                        .filter_map(|k| b.keyed.get(*k))
-                        .flatten()
-                        .next();
-                    if let (Some(src), Json::Object(m)) = (source, &mut rule) {
-                        m.insert("__source_sg".to_owned(), Json::String(src.clone()));
-                    }
-                    rules.push(rule);
-                }
-            }
-            for r in &rules {
+            for (r, source_group) in ingress_of.get(sg).into_iter().flatten() {
                 let port = r.get("from_port").and_then(Json::as_i64).unwrap_or(0);
                 let mut sources: Vec<String> = Vec::new();
+                let mut cidr = |c: &str| {
+                    sources.push(if c == "0.0.0.0/0" || c == "::/0" {
+                        "internet".to_owned()
+                    } else {
+                        c.to_owned()
+                    });
+                };
                 for key in ["cidr_blocks", "ipv6_cidr_blocks"] {
-                    for c in r
-                        .get(key)
+                    r.get(key)
                         .and_then(Json::as_array)
                         .into_iter()
                         .flatten()
                         .filter_map(Json::as_str)
-                    {
-                        sources.push(if c == "0.0.0.0/0" || c == "::/0" {
-                            "internet".to_owned()
-                        } else {
-                            c.to_owned()
-                        });
-                    }
+                        .for_each(&mut cidr);
                 }
                 for key in ["cidr_ipv4", "cidr_ipv6"] {
                     if let Some(c) = r.get(key).and_then(Json::as_str) {
-                        sources.push(if c == "0.0.0.0/0" || c == "::/0" {
-                            "internet".to_owned()
-                        } else {
-                            c.to_owned()
-                        });
+                        cidr(c);
                     }
                 }
-                if let Some(src) = r.get("__source_sg").and_then(Json::as_str) {
-                    sources.extend(self.protected_by(src));
+                if let Some(src) = source_group.filter(|_| r.is_object()) {
+                    sources.extend(protects_of.get(src).into_iter().flatten().cloned());
                 }
                 sources.dedup();
                 for s in sources {
-                    let mut m = vec![("port".to_owned(), Value::Int(port))];
-                    m.push(("from".to_owned(), Value::word(s)));
-                    let v = Value::Map(m);
+                    let v = Value::Map(vec![
+                        ("port".to_owned(), Value::Int(port)),
+                        ("from".to_owned(), Value::word(s)),
+                    ]);
                     if !allow.contains(&v) {
                         allow.push(v);
                     }
                 }
             }
-            if let Some(c) = self.draft.component_mut(&id) {
-                if protects.is_empty() {
-                    c.note("protects nothing the plan shows");
-                } else {
-                    c.set("protects", Value::words(protects));
-                }
-                if !allow.is_empty() {
-                    c.set("allow", Value::List(allow));
-                }
+            settings.push((safe_id(sg), protects, allow));
+        }
+        drop((protects_of, ingress_of));
+        let mut unattached: HashSet<String> = HashSet::new();
+        for (id, protects, allow) in settings {
+            let Some(c) = self.component_mut(&id) else {
+                continue;
+            };
+            if protects.is_empty() {
+                c.note("protects nothing the plan shows");
+            } else {
+                c.set("protects", Value::words(protects));
+            }
+            if !allow.is_empty() {
+                c.set("allow", Value::List(allow));
             }
         }
         // A security group that protects nothing is not part of the design.
-        let empty: Vec<String> = self
-            .draft
-            .components
-            .iter()
-            .filter(|c| {
-                c.get("kind") == Some(&Value::word("firewall")) && c.get("protects").is_none()
-            })
-            .map(|c| c.id.clone())
-            .collect();
-        for id in empty {
-            self.draft.components.retain(|c| c.id != id);
-            self.draft.skipped.push(format!(
-                "security group `{id}`: attached to nothing in the plan"
-            ));
+        for c in &self.draft.components {
+            if c.get("kind") == Some(&Value::word("firewall")) && c.get("protects").is_none() {
+                unattached.insert(c.id.clone());
+                self.draft.skipped.push(format!(
+                    "security group `{}`: attached to nothing in the plan",
+                    c.id
+                ));
+            }
         }
+        self.draft
+            .components
+            .retain(|c| !unattached.contains(&c.id));
+        self.index_components();
     }
 
     /// The region and the zones components were placed in.
