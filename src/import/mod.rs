@@ -21,7 +21,7 @@ pub use draft::{Draft, Origin, SourceFile};
 
 use crate::lint::Finding;
 use crate::model::files::{Foreign, display_path, foreign_format, read_bounded_text};
-use crate::model::span::line_col;
+use crate::model::span::LineIndex;
 use crate::model::{Limits, Model, ModelError, Span};
 
 /// The formats `archdoc import` reads.
@@ -219,6 +219,11 @@ pub fn load_draft(draft: &Draft, limits: &Limits) -> Result<Model, Vec<ModelErro
 /// Points findings of a loaded draft at the source lines their elements came from.
 pub fn relocate(findings: &mut [Finding], draft: &Draft) {
     let origins = draft.origins();
+    let lines: Vec<LineIndex> = draft
+        .sources
+        .iter()
+        .map(|s| LineIndex::new(&s.text))
+        .collect();
     for f in findings {
         let origin = origins.get(&f.element).copied().unwrap_or(Origin {
             file: 0,
@@ -227,7 +232,7 @@ pub fn relocate(findings: &mut [Finding], draft: &Draft) {
         let Some(src) = draft.sources.get(origin.file) else {
             continue;
         };
-        let (line, column) = line_col(&src.text, origin.span.offset);
+        let (line, column) = lines[origin.file].line_col(&src.text, origin.span.offset);
         f.file.clone_from(&src.display);
         // A code frame is drawn from the first file's text: a span into another file
         // would point at the wrong lines there.

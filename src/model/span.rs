@@ -65,10 +65,22 @@ impl From<Span> for miette::SourceSpan {
 }
 
 /// Where each line of a text starts, so that many offsets turn into lines and columns
-/// without rescanning the text from its start each time.
+/// without rescanning the text from its start each time. Columns count characters; a count
+/// is kept every [`CHARS_EVERY`] bytes, so a column on a very long line (a Terraform plan is
+/// one line of megabytes) costs at most that many bytes of counting, not the line.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The number of characters before byte `k * CHARS_EVERY`, for each `k`.
+    chars_before: Vec<usize>,
+}
+
+/// How often [`LineIndex`] records a character count, in bytes.
+const CHARS_EVERY: usize = 4096;
+
+/// Characters starting in `bytes` (every byte but UTF-8 continuation bytes).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl LineIndex {
@@ -82,7 +94,23 @@ impl LineIndex {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        Self { starts }
+        let mut chars_before = Vec::with_capacity(src.len() / CHARS_EVERY + 1);
+        let mut seen = 0;
+        for chunk in src.as_bytes().chunks(CHARS_EVERY) {
+            chars_before.push(seen);
+            seen += chars_in(chunk);
+        }
+        Self {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// The number of characters before byte `offset` of `src`.
+    fn chars_before(&self, src: &str, offset: usize) -> usize {
+        let k = offset / CHARS_EVERY;
+        let counted = self.chars_before.get(k).copied().unwrap_or(0);
+        counted + chars_in(&src.as_bytes()[(k * CHARS_EVERY).min(offset)..offset])
     }
 
     /// 1-based line and column (in characters) of a byte offset in `src`, the text this
@@ -92,7 +120,12 @@ impl LineIndex {
         let offset = floor_char_boundary(src, offset.min(src.len()));
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1].min(offset);
-        (line, src[start..offset].chars().count() + 1)
+        let column = if offset - start <= CHARS_EVERY {
+            src[start..offset].chars().count()
+        } else {
+            self.chars_before(src, offset) - self.chars_before(src, start)
+        };
+        (line, column + 1)
     }
 }
 
@@ -158,5 +191,21 @@ mod tests {
             assert_eq!(index.line_col(src, o), line_col(src, o), "offset {o}");
         }
         assert_eq!(offset_of_line_col(src, 9, 1), src.len());
+    }
+
+    #[test]
+    fn line_index_counts_characters_on_a_line_longer_than_its_step() {
+        // One long line of mixed widths (a plan is one line), then a short one.
+        let long: String = (0..3 * CHARS_EVERY)
+            .map(|i| ['a', 'é', '€', '😀'][i % 4])
+            .collect();
+        let src = format!("{long}\nx: ü\n");
+        let index = LineIndex::new(&src);
+        for o in (0..=src.len())
+            .step_by(997)
+            .chain([src.len() - 1, src.len()])
+        {
+            assert_eq!(index.line_col(&src, o), line_col(&src, o), "offset {o}");
+        }
     }
 }
