@@ -19,6 +19,7 @@ use crate::Model;
 use crate::analysis::Analysis;
 use crate::graph::ArchGraph;
 use crate::lint::{self, Finding, LintOptions, Severity};
+use crate::model::span::{LineIndex, floor_char_boundary};
 use crate::model::{ModelError, ModelErrorReport, Span};
 use crate::policy::Config;
 use crate::policy::baseline::{BaselineEntry, Comparison};
@@ -443,8 +444,9 @@ pub fn human(report: &ModelReport, model: &Model, style: HumanStyle) -> String {
     let named =
         NamedSource::new(model.file.clone(), Arc::clone(&model.source)).with_language("yaml");
     let mut out = String::new();
+    let lines = LineIndex::new(&model.source);
     for f in &report.findings {
-        let window = long_line_window(&model.source, f.span);
+        let window = long_line_window(&model.source, &lines, f.span);
         let excerpt;
         let d = match &window {
             Some((text, span)) => {
@@ -620,24 +622,35 @@ const FRAME_LINE_CHARS: usize = 240;
 
 /// A code frame's source when the finding's line is too long to print (a minified JSON
 /// plan is one line): the line cut to the finding with `…` either side, at the same line
-/// number (the lines before are left empty), and the span moved into it.
-fn long_line_window(source: &str, span: Span) -> Option<(Arc<str>, Span)> {
-    let at = span.offset.min(source.len());
-    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = source[at..].find('\n').map_or(source.len(), |i| at + i);
-    if end - start <= FRAME_LINE_CHARS {
+/// number (the lines before are left empty), and the span moved into it. Only the
+/// characters around the finding are looked at, so many findings on a line of megabytes
+/// cost what their frames show.
+fn long_line_window(source: &str, lines: &LineIndex, span: Span) -> Option<(Arc<str>, Span)> {
+    let floor = |i: usize| floor_char_boundary(source, i.min(source.len()));
+    let at = floor(span.offset);
+    // Where the line starts and ends, when that is within reach of the finding (else the
+    // bound of the search: the line is longer than a frame either way).
+    let reach = FRAME_LINE_CHARS + 1;
+    let back = floor(at.saturating_sub(reach));
+    let ahead = floor(at + reach);
+    let start = source[back..at]
+        .rfind('\n')
+        .map(|i| back + i + 1)
+        .or((back == 0).then_some(0));
+    let end = source[at..ahead]
+        .find('\n')
+        .map(|i| at + i)
+        .or((ahead == source.len()).then_some(source.len()));
+    if let (Some(start), Some(end)) = (start, end)
+        && end - start <= FRAME_LINE_CHARS
+    {
         return None;
     }
-    let floor = |mut i: usize| {
-        while !source.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
+    let (start, end) = (start.unwrap_or(back), end.unwrap_or(ahead));
     let from = floor(at.saturating_sub(80).max(start));
     let to = floor((at + span.len.min(120) + 80).min(end));
-    let line = source[..start].matches('\n').count();
-    let mut text = "\n".repeat(line);
+    let (line, _) = lines.line_col(source, start);
+    let mut text = "\n".repeat(line - 1);
     if from > start {
         text.push('…');
     }
@@ -751,5 +764,46 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(label, self.span),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_line_is_framed_as_it_is() {
+        let src = "a: 1\nbb: 2\n";
+        assert!(long_line_window(src, &LineIndex::new(src), Span::new(5, 2)).is_none());
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_finding_at_its_own_line() {
+        // A finding on the third line, a minified plan of 10,000 characters.
+        let plan = format!(
+            "{}\"aws_db_instance.main\"{}",
+            "x".repeat(6_000),
+            "é".repeat(4_000)
+        );
+        let src = format!("one\ntwo\n{plan}\n");
+        let at = src.find("\"aws_db").unwrap_or_default();
+        let span = Span::new(at, "\"aws_db_instance.main\"".len());
+        let (text, moved) = long_line_window(&src, &LineIndex::new(&src), span)
+            .unwrap_or_else(|| panic!("a 10,000-character line is cut"));
+        // Two empty lines keep the finding on line 3; the cut is marked on both sides.
+        assert!(text.starts_with("\n\n…"), "{text:?}");
+        assert!(text.ends_with('…'), "{text:?}");
+        assert_eq!(
+            &text[moved.offset..moved.offset + moved.len],
+            "\"aws_db_instance.main\""
+        );
+        assert!(text.chars().count() < 2 + 2 + 80 + 22 + 80 + 1);
+        // A finding at the very end of a long last line (no newline after it).
+        let tail = format!("{}end", "y".repeat(1_000));
+        let end = Span::new(tail.len() - 3, 3);
+        let (text, moved) = long_line_window(&tail, &LineIndex::new(&tail), end)
+            .unwrap_or_else(|| panic!("a 1,003-character line is cut"));
+        assert!(text.starts_with('…') && !text.ends_with('…'), "{text:?}");
+        assert_eq!(&text[moved.offset..], "end");
     }
 }
