@@ -415,3 +415,49 @@ fn terraform_single_instance_in_a_zone_loads_and_its_zone_is_named() {
         import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
     assert_eq!(model.components.len(), 3, "{yaml}");
 }
+
+/// A read replica is a replica of its source database, whether the plan names the source
+/// by a reference in the configuration (its identifier known only after apply), by its
+/// identifier, or by an ARN; a replica of a database outside the plan is judged on its own
+/// and says so. The model loads (a replica without `replica_of` once did not).
+#[test]
+fn terraform_read_replicas_name_their_source() {
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+      {"address":"aws_db_instance.main","mode":"managed","type":"aws_db_instance","name":"main",
+       "values":{"identifier":"shop-db","engine":"mysql","multi_az":true}},
+      {"address":"aws_db_instance.read","mode":"managed","type":"aws_db_instance","name":"read",
+       "values":{"engine":"mysql","replicate_source_db":null}},
+      {"address":"aws_db_instance.by_name","mode":"managed","type":"aws_db_instance","name":"by_name",
+       "values":{"engine":"mysql","replicate_source_db":"arn:aws:rds:us-east-1:123456789012:db:shop-db"}},
+      {"address":"aws_db_instance.elsewhere","mode":"managed","type":"aws_db_instance","name":"elsewhere",
+       "values":{"engine":"mysql","replicate_source_db":"legacy-db"}}
+    ]}},"configuration":{"root_module":{"resources":[
+      {"address":"aws_db_instance.read","mode":"managed","type":"aws_db_instance","name":"read",
+       "expressions":{"replicate_source_db":{"references":["aws_db_instance.main.identifier","aws_db_instance.main"]}}}
+    ]}}}"#;
+    let p = write_tmp("plan", plan);
+    let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    let model =
+        import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    let replica_of = |id: &str| {
+        let c = model
+            .components
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{id}\n{yaml}"));
+        c.replica_of.map(|i| model.components[i].id.clone())
+    };
+    assert_eq!(replica_of("aws_db_instance.main"), None, "{yaml}");
+    assert_eq!(
+        replica_of("aws_db_instance.read").as_deref(),
+        Some("aws_db_instance.main")
+    );
+    assert_eq!(
+        replica_of("aws_db_instance.by_name").as_deref(),
+        Some("aws_db_instance.main")
+    );
+    assert_eq!(replica_of("aws_db_instance.elsewhere"), None, "{yaml}");
+    assert!(yaml.contains("a read replica of `legacy-db`"), "{yaml}");
+}

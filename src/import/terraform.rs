@@ -287,6 +287,16 @@ pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<Mod
     Ok(Importer::new(blocks, &plan).run())
 }
 
+/// The zones of a service that runs in two of them: those its subnets name, else (not
+/// known in the plan) the region's first two.
+fn spans_two(zones: Vec<String>, regional: &[String]) -> Vec<String> {
+    if zones.len() < 2 {
+        regional.iter().take(2).cloned().collect()
+    } else {
+        zones
+    }
+}
+
 /// Where the planned values begin in the text (resource addresses also appear in
 /// `resource_changes` and `configuration`; a finding points at the planned resource).
 fn text_offset_of_values(text: &str) -> usize {
@@ -432,11 +442,37 @@ impl Importer {
             .or_else(|| b.str("bucket"))
             .or_else(|| b.str("replication_group_id"))
             .or_else(|| b.str("broker_name"))
+            .or_else(|| b.str("alarm_name"))
             .or_else(|| b.first().pointer("/tags/Name").and_then(Json::as_str));
         if let Some(n) = name.filter(|n| !n.is_empty()) {
             c.set("label", Value::str(n));
         }
         c
+    }
+
+    /// The database a read replica copies: the id of a database in the plan, or the name
+    /// its `replicate_source_db` gives when that is not in the plan. `None` for a primary.
+    /// The source is a reference in the configuration when it is known only after apply.
+    fn replica_source(&self, b: &Block) -> Option<Result<String, String>> {
+        let is_db = |t: &Block| t.ty == "aws_db_instance" && t.address != b.address;
+        let referenced = b
+            .keyed
+            .get("replicate_source_db")
+            .into_iter()
+            .flatten()
+            .filter_map(|r| self.block(r))
+            .find(|t| is_db(t));
+        if let Some(t) = referenced {
+            return Some(Ok(safe_id(&t.address)));
+        }
+        let named = b.str("replicate_source_db").filter(|n| !n.is_empty())?;
+        // An identifier, or an ARN ending in one (`arn:aws:rds:…:db:shop-db`).
+        let identifier = named.rsplit(':').next().unwrap_or(named);
+        let found = self
+            .blocks
+            .iter()
+            .find(|t| is_db(t) && t.str("identifier") == Some(identifier));
+        Some(found.map_or_else(|| Err(named.to_owned()), |t| Ok(safe_id(&t.address))))
     }
 
     /// A managed AWS service: its SLA, and the zones it spans (none known: regional, said).
@@ -551,22 +587,24 @@ impl Importer {
                     }
                     let multi = b.bool("multi_az");
                     let mut zones = self.zones_of(b);
-                    if b.str("replicate_source_db").is_some()
-                        || b.first()
-                            .get("replicate_source_db")
-                            .is_some_and(|v| !v.is_null())
-                    {
-                        c.set("role", Value::word("replica"));
-                    } else {
-                        c.set("role", Value::word("primary"));
+                    match self.replica_source(b) {
+                        Some(Ok(primary)) => {
+                            c.set("role", Value::word("replica"));
+                            c.set("replica_of", Value::word(primary));
+                        }
+                        Some(Err(named)) => {
+                            c.set("role", Value::word("primary"));
+                            c.note(format!("a read replica of `{named}`, which is not in this plan: judged on its own"));
+                        }
+                        None => {
+                            c.set("role", Value::word("primary"));
+                        }
                     }
                     if b.int("backup_retention_period").is_some_and(|d| d > 0) {
                         c.set("backup", Value::Bool(true));
                     }
                     if multi {
-                        if zones.len() < 2 {
-                            zones = regional.iter().take(2).cloned().collect();
-                        }
+                        zones = spans_two(zones, &regional);
                         zones.truncate(2);
                         self.managed(&mut c, 99.95, &zones, "the RDS Multi-AZ SLA (99.95%)");
                         c.set("failover", Value::word("automatic"));
@@ -609,9 +647,7 @@ impl Importer {
                         c.set("backup", Value::Bool(true));
                     }
                     if multi {
-                        if zones.len() < 2 {
-                            zones = regional.iter().take(2).cloned().collect();
-                        }
+                        zones = spans_two(zones, &regional);
                         self.managed(
                             &mut c,
                             99.99,
@@ -650,9 +686,7 @@ impl Importer {
                     let mode = b.str("deployment_mode").unwrap_or("SINGLE_INSTANCE");
                     let mut zones = self.zones_of(b);
                     if mode.contains("MULTI_AZ") {
-                        if zones.len() < 2 {
-                            zones = regional.iter().take(2).cloned().collect();
-                        }
+                        zones = spans_two(zones, &regional);
                         self.managed(&mut c, 99.9, &zones, "the Amazon MQ SLA (99.9%)");
                     } else {
                         zones.truncate(1);
@@ -685,9 +719,6 @@ impl Importer {
                 }
                 "aws_cloudwatch_metric_alarm" => {
                     let mut c = self.component(b, "monitoring");
-                    if let Some(n) = b.str("alarm_name") {
-                        c.set("label", Value::str(n));
-                    }
                     c.set("managed", Value::Bool(true));
                     c.set("provider", Value::str("AWS"));
                     c.note("a CloudWatch alarm: what it watches is read from its dimensions");
