@@ -404,7 +404,7 @@ fn terraform_single_instance_in_a_zone_loads_and_its_zone_is_named() {
       {"address":"aws_autoscaling_group.idle","mode":"managed","type":"aws_autoscaling_group","name":"idle",
        "values":{"name":"idle","desired_capacity":0,"min_size":0,"max_size":2,"availability_zones":["eu-west-1b"]}}
     ]}}}"#;
-    let p = write_tmp("plan", plan);
+    let p = write_tmp("lone-instance", plan);
     let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let yaml = draft.to_yaml();
@@ -435,7 +435,7 @@ fn terraform_read_replicas_name_their_source() {
       {"address":"aws_db_instance.read","mode":"managed","type":"aws_db_instance","name":"read",
        "expressions":{"replicate_source_db":{"references":["aws_db_instance.main.identifier","aws_db_instance.main"]}}}
     ]}}}"#;
-    let p = write_tmp("plan", plan);
+    let p = write_tmp("read-replicas", plan);
     let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let yaml = draft.to_yaml();
