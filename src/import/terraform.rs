@@ -50,6 +50,13 @@ impl Block {
     }
 }
 
+/// The values in which a resource names its own availability zones.
+const ZONE_KEYS: [&str; 3] = [
+    "availability_zone",
+    "availability_zones",
+    "preferred_cache_cluster_azs",
+];
+
 /// Resource types folded into the components they describe (not failure units of their own).
 const FOLDED: &[&str] = &[
     "aws_vpc",
@@ -287,16 +294,6 @@ pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<Mod
     Ok(Importer::new(blocks, &plan).run())
 }
 
-/// The zones of a service that runs in two of them: those its subnets name, else (not
-/// known in the plan) the region's first two.
-fn spans_two(zones: Vec<String>, regional: &[String]) -> Vec<String> {
-    if zones.len() < 2 {
-        regional.iter().take(2).cloned().collect()
-    } else {
-        zones
-    }
-}
-
 /// Where the planned values begin in the text (resource addresses also appear in
 /// `resource_changes` and `configuration`; a finding points at the planned resource).
 fn text_offset_of_values(text: &str) -> usize {
@@ -380,7 +377,7 @@ impl Importer {
             if let Some(z) = v.get("availability_zone").and_then(Json::as_str) {
                 push(z);
             }
-            for key in ["availability_zones", "preferred_cache_cluster_azs"] {
+            for key in &ZONE_KEYS[1..] {
                 for z in v
                     .get(key)
                     .and_then(Json::as_array)
@@ -448,6 +445,39 @@ impl Importer {
             c.set("label", Value::str(n));
         }
         c
+    }
+
+    /// The zones of a managed service whose `nodes` nodes run in different zones: those the
+    /// resource names itself, else the first `nodes` zones of its subnets, else (two or more
+    /// nodes) the region's first; an assumption is said on the component, since the plan
+    /// does not say which of its subnets' zones AWS picks.
+    fn placed(&self, c: &mut Element, b: &Block, regional: &[String], nodes: usize) -> Vec<String> {
+        let known = self.zones_of(b);
+        let named = b.values.iter().any(|v| {
+            ZONE_KEYS
+                .iter()
+                .any(|k| v.get(*k).is_some_and(|z| !z.is_null()))
+        });
+        if known.len() >= nodes {
+            let kept = known[..nodes].to_vec();
+            if known.len() > nodes && !named {
+                c.note(format!(
+                    "assumed: in {} (its subnets span {} zones; the plan does not say which AWS picks)",
+                    kept.join(", "),
+                    known.len()
+                ));
+            }
+            return kept;
+        }
+        if nodes > 1 && known.len() < 2 && regional.len() >= 2 {
+            let kept: Vec<String> = regional.iter().take(nodes).cloned().collect();
+            c.note(format!(
+                "assumed: in {} (its zones are not in the plan)",
+                kept.join(", ")
+            ));
+            return kept;
+        }
+        known
     }
 
     /// The database a read replica copies: the id of a database in the plan, or the name
@@ -586,7 +616,6 @@ impl Importer {
                         c.set("software", Value::str(e));
                     }
                     let multi = b.bool("multi_az");
-                    let mut zones = self.zones_of(b);
                     match self.replica_source(b) {
                         Some(Ok(primary)) => {
                             c.set("role", Value::word("replica"));
@@ -603,14 +632,12 @@ impl Importer {
                     if b.int("backup_retention_period").is_some_and(|d| d > 0) {
                         c.set("backup", Value::Bool(true));
                     }
+                    let zones = self.placed(&mut c, b, &regional, if multi { 2 } else { 1 });
                     if multi {
-                        zones = spans_two(zones, &regional);
-                        zones.truncate(2);
                         self.managed(&mut c, 99.95, &zones, "the RDS Multi-AZ SLA (99.95%)");
                         c.set("failover", Value::word("automatic"));
                         c.note("multi_az: a standby in a second zone, promoted by RDS");
                     } else {
-                        zones.truncate(1);
                         self.managed(&mut c, 99.5, &zones, "the RDS single-AZ SLA (99.5%)");
                         c.note("multi_az is not set: one instance in one zone");
                     }
@@ -642,12 +669,16 @@ impl Importer {
                     let multi = ty == "aws_elasticache_replication_group"
                         && nodes > 1
                         && (b.bool("automatic_failover_enabled") || b.bool("multi_az_enabled"));
-                    let mut zones = self.zones_of(b);
                     if b.int("snapshot_retention_limit").is_some_and(|d| d > 0) {
                         c.set("backup", Value::Bool(true));
                     }
+                    let in_zones = if multi {
+                        usize::try_from(nodes).unwrap_or(2)
+                    } else {
+                        1
+                    };
+                    let zones = self.placed(&mut c, b, &regional, in_zones);
                     if multi {
-                        zones = spans_two(zones, &regional);
                         self.managed(
                             &mut c,
                             99.99,
@@ -655,7 +686,6 @@ impl Importer {
                             "the ElastiCache Multi-AZ SLA (99.99%)",
                         );
                     } else {
-                        zones.truncate(1);
                         self.managed(&mut c, 99.9, &zones, "the ElastiCache SLA (99.9%)");
                         c.note(
                             "no automatic failover to a replica in another zone: one node's zone",
@@ -684,12 +714,16 @@ impl Importer {
                         c.set("software", Value::str(e));
                     }
                     let mode = b.str("deployment_mode").unwrap_or("SINGLE_INSTANCE");
-                    let mut zones = self.zones_of(b);
-                    if mode.contains("MULTI_AZ") {
-                        zones = spans_two(zones, &regional);
+                    // Active/standby: two brokers; a RabbitMQ cluster: three.
+                    let brokers = match mode {
+                        m if m.starts_with("CLUSTER") => 3,
+                        m if m.contains("MULTI_AZ") => 2,
+                        _ => 1,
+                    };
+                    let zones = self.placed(&mut c, b, &regional, brokers);
+                    if brokers > 1 {
                         self.managed(&mut c, 99.9, &zones, "the Amazon MQ SLA (99.9%)");
                     } else {
-                        zones.truncate(1);
                         self.managed(&mut c, 99.9, &zones, "the Amazon MQ SLA (99.9%)");
                         c.note(format!("deployment mode {mode}: one broker"));
                     }
