@@ -461,3 +461,30 @@ fn terraform_read_replicas_name_their_source() {
     assert_eq!(replica_of("aws_db_instance.elsewhere"), None, "{yaml}");
     assert!(yaml.contains("a read replica of `legacy-db`"), "{yaml}");
 }
+
+/// `helm template` of a large platform is thousands of documents in one file: 1,500 import
+/// (the parser's default stopped at 1,024 with "the model is too large"); a storm of empty
+/// documents past the bound is refused with a message that says so.
+#[test]
+fn kubernetes_thousands_of_documents_import_and_a_separator_storm_is_refused() {
+    let mut manifest = String::new();
+    for i in 0..750 {
+        manifest.push_str(&format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{ name: app{i} }}\nspec:\n  replicas: 2\n  selector: {{ matchLabels: {{ app: app{i} }} }}\n  template:\n    metadata: {{ labels: {{ app: app{i} }} }}\n    spec: {{ containers: [{{ name: app, image: example/app{i}:1 }}] }}\n---\napiVersion: v1\nkind: Service\nmetadata: {{ name: app{i} }}\nspec: {{ selector: {{ app: app{i} }}, ports: [{{ port: 80 }}] }}\n---\n"
+        ));
+    }
+    let p = write_tmp("many-documents", &manifest);
+    let draft = import::import(Format::Kubernetes, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(draft.components.len() >= 750, "{}", draft.components.len());
+    let storm = format!(
+        "apiVersion: v1\nkind: Service\nmetadata: {{ name: a }}\n{}",
+        "---\n".repeat(150_000)
+    );
+    let p = write_tmp("separator-storm", &storm);
+    let e = import::import(Format::Kubernetes, &[p.as_path()], &Limits::default()).unwrap_err();
+    assert!(
+        e.to_string().contains("more than 100000 YAML documents"),
+        "{e}"
+    );
+}

@@ -666,7 +666,10 @@ mod tests {
             let mut certain = p;
             certain[i] = 1.0;
             let expected = bdd.probabilities(&certain)[root as usize] - pr[root as usize];
-            assert!((gain - expected).abs() < 1e-12, "x{i}: {gain} vs {expected}");
+            assert!(
+                (gain - expected).abs() < 1e-12,
+                "x{i}: {gain} vs {expected}"
+            );
         }
     }
 }

@@ -174,6 +174,9 @@ pub fn load_str(text: &str, display: &str, limits: &Limits) -> Result<Model, Vec
     Resolver::new(display, &source, limits).resolve(raw)
 }
 
+/// Most YAML documents in one file (a multi-document Kubernetes manifest).
+const MAX_DOCUMENTS: usize = 100_000;
+
 /// The parser's budget: depth, nodes, events and aliases bounded by `limits`, so hostile input
 /// (alias bombs, deep nesting) fails fast.
 pub(crate) fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
@@ -184,6 +187,9 @@ pub(crate) fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
             max_events: limits.max_nodes.saturating_mul(2),
             max_aliases: 10_000,
             max_anchors: 10_000,
+            // `helm template` of a large platform is thousands of documents; the node and
+            // event bounds above are what keep the work in check.
+            max_documents: MAX_DOCUMENTS,
             simple_key_max_lookahead: 8192,
         },
     }
@@ -277,15 +283,17 @@ fn explain_parse_message(msg: &str) -> (String, Option<String>, &'static str) {
         );
     }
     if msg.starts_with("budget breached") {
-        let what = if msg.contains("Depth") {
-            "the model is nested too deeply"
+        let what = if msg.contains("Documents") {
+            format!("the file holds more than {MAX_DOCUMENTS} YAML documents")
+        } else if msg.contains("Depth") {
+            "the model is nested too deeply".to_owned()
         } else if msg.contains("Alias") || msg.contains("Anchor") || msg.contains("anchor") {
-            "the model expands too many aliases (an alias bomb?)"
+            "the model expands too many aliases (an alias bomb?)".to_owned()
         } else {
-            "the model is too large to process"
+            "the model is too large to process".to_owned()
         };
         return (
-            what.to_owned(),
+            what,
             Some(
                 "models are small, flat YAML documents; split large systems into several files"
                     .to_owned(),
