@@ -16,6 +16,8 @@
 //!
 //! The single points of failure of a journey are the kill set of the journey's own gate.
 
+use std::sync::OnceLock;
+
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -122,6 +124,19 @@ pub struct JourneyFailures {
     pub provider_run: Vec<NodeIndex>,
     /// Groups of components that depend on each other in a cycle (component indices, sorted).
     pub cycles: Vec<Vec<usize>>,
+    /// For each gate, what all the alternatives of each of its groups fall with: computed
+    /// the first time an explanation passes the gate, so explaining every single point of
+    /// failure does not intersect the same kill sets again for each unit.
+    common: Vec<OnceLock<Vec<Common>>>,
+}
+
+/// What every alternative of one group falls with (`None` when one is not reached).
+#[derive(Debug, Clone)]
+struct Common {
+    kill: Option<Kill>,
+    /// The components among them, those that take down the most first: where the
+    /// alternatives' failures converge is the first of these that falls with the unit.
+    funnels: Vec<GateId>,
 }
 
 /// Computes the kill sets of a compiled journey.
@@ -223,6 +238,7 @@ pub fn analyse(g: &ArchGraph<'_>, jg: JourneyGraph) -> JourneyFailures {
     let (provider_run, spofs): (Vec<NodeIndex>, Vec<NodeIndex>) =
         units.into_iter().partition(|&n| is_provider_run(g, n));
     JourneyFailures {
+        common: vec![OnceLock::new(); n],
         graph: jg,
         kill,
         spofs,
@@ -349,13 +365,21 @@ impl JourneyFailures {
                 continue;
             }
             let mut next = None;
-            for group in &gate.groups {
-                let hit = group
-                    .alts
-                    .iter()
-                    .filter(|&&a| self.kill_of(a).is_some_and(|k| k.contains(u)))
-                    .count();
-                if group.alts.is_empty() || hit < group.tolerance() {
+            for (group_index, group) in gate.groups.iter().enumerate() {
+                let falls = if group.need <= 1 && group.alts.len() > 1 {
+                    // Every alternative falls with `u`: `u` is in what they all fall with.
+                    self.common(g, cur, group_index)
+                        .and_then(|c| c.kill.as_ref())
+                        .is_some_and(|k| k.contains(u))
+                } else {
+                    let hit = group
+                        .alts
+                        .iter()
+                        .filter(|&&a| self.kill_of(a).is_some_and(|k| k.contains(u)))
+                        .count();
+                    !group.alts.is_empty() && hit >= group.tolerance()
+                };
+                if !falls {
                     continue;
                 }
                 if group.need > 1 {
@@ -374,7 +398,7 @@ impl JourneyFailures {
                     }
                     next = Some(group.alts[0]);
                 } else {
-                    let funnel = self.funnel(g, &group.alts, u);
+                    let funnel = self.funnel(g, cur, group_index, u);
                     let names = self.names(g, &group.alts);
                     let head = self.any_of_head(g, cur, &names, &group.reason);
                     match funnel {
@@ -408,24 +432,50 @@ impl JourneyFailures {
         steps
     }
 
+    /// What all the alternatives of a gate's group fall with (see [`Common`]).
+    fn common(&self, g: &ArchGraph<'_>, gate: GateId, group_index: usize) -> Option<&Common> {
+        let per_group = self.common.get(gate as usize)?.get_or_init(|| {
+            let is_component = |c: GateId| {
+                matches!(self.graph.gates[c as usize].kind,
+                    GateKind::Graph(n) if matches!(g.graph[n], Node::Component(_)))
+            };
+            self.graph.gates[gate as usize]
+                .groups
+                .iter()
+                .map(|group| {
+                    let kill = group.alts.iter().try_fold(Kill::All, |inter, &a| {
+                        self.kill_of(a).map(|k| intersect(&inter, k))
+                    });
+                    let mut funnels: Vec<GateId> = match &kill {
+                        Some(Kill::Set(s)) => {
+                            s.iter().copied().filter(|&c| is_component(c)).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    funnels.sort_by_key(|&c| {
+                        (std::cmp::Reverse(self.kill_of(c).map_or(0, Kill::len)), c)
+                    });
+                    Common { kill, funnels }
+                })
+                .collect()
+        });
+        per_group.get(group_index)
+    }
+
     /// A component that every alternative needs and that itself falls with `u`, nearest to the
     /// alternatives: where their failures converge.
-    fn funnel(&self, g: &ArchGraph<'_>, alts: &[GateId], u: GateId) -> Option<GateId> {
-        let mut inter = Kill::All;
-        for &a in alts {
-            inter = intersect(&inter, self.kill_of(a)?);
-        }
-        let Kill::Set(common) = inter else {
-            return None;
-        };
-        common
-            .into_iter()
-            .filter(|&c| {
-                c != u
-                    && matches!(self.graph.gates[c as usize].kind, GateKind::Graph(n) if matches!(g.graph[n], Node::Component(_)))
-                    && self.kill_of(c).is_some_and(|k| k.contains(u))
-            })
-            .max_by_key(|&c| (self.kill_of(c).map_or(0, Kill::len), std::cmp::Reverse(c)))
+    fn funnel(
+        &self,
+        g: &ArchGraph<'_>,
+        gate: GateId,
+        group_index: usize,
+        u: GateId,
+    ) -> Option<GateId> {
+        self.common(g, gate, group_index)?
+            .funnels
+            .iter()
+            .copied()
+            .find(|&c| c != u && self.kill_of(c).is_some_and(|k| k.contains(u)))
     }
 
     fn name(&self, g: &ArchGraph<'_>, gate: GateId) -> String {
