@@ -127,7 +127,8 @@ pub struct JourneyFailures {
     /// For each gate, what all the alternatives of each of its groups fall with: computed
     /// the first time an explanation passes the gate, so explaining every single point of
     /// failure does not intersect the same kill sets again for each unit.
-    common: Vec<OnceLock<Vec<Common>>>,
+    /// (Allocated at the first explanation: most journeys are never explained.)
+    common: OnceLock<Vec<OnceLock<Vec<Common>>>>,
 }
 
 /// What every alternative of one group falls with (`None` when one is not reached).
@@ -238,7 +239,7 @@ pub fn analyse(g: &ArchGraph<'_>, jg: JourneyGraph) -> JourneyFailures {
     let (provider_run, spofs): (Vec<NodeIndex>, Vec<NodeIndex>) =
         units.into_iter().partition(|&n| is_provider_run(g, n));
     JourneyFailures {
-        common: vec![OnceLock::new(); n],
+        common: OnceLock::new(),
         graph: jg,
         kill,
         spofs,
@@ -434,7 +435,10 @@ impl JourneyFailures {
 
     /// What all the alternatives of a gate's group fall with (see [`Common`]).
     fn common(&self, g: &ArchGraph<'_>, gate: GateId, group_index: usize) -> Option<&Common> {
-        let per_group = self.common.get(gate as usize)?.get_or_init(|| {
+        let gates = self
+            .common
+            .get_or_init(|| vec![OnceLock::new(); self.graph.gates.len()]);
+        let per_group = gates.get(gate as usize)?.get_or_init(|| {
             let is_component = |c: GateId| {
                 matches!(self.graph.gates[c as usize].kind,
                     GateKind::Graph(n) if matches!(g.graph[n], Node::Component(_)))
