@@ -280,6 +280,54 @@ fn wide_models_fold_identical_servers_and_fit_the_page() {
     );
 }
 
+/// A pool whose members call each other in a chain puts each member in a row of its own,
+/// and each one's requests would run down the margin beside all the others': the drawing
+/// grew with the square of the pool (4,000 members: 192 MB of text, 2.9 GB of memory).
+/// Past the page it is an outline of the rows instead, within the width and the row budget,
+/// at any `--width`.
+#[test]
+fn a_chain_of_pool_members_is_outlined_within_the_page() {
+    let n = 600;
+    let mut src = String::from("name: chain\ncomponents:\n  user: { kind: client }\n");
+    let members: Vec<String> = (0..n).map(|i| format!("w{i}")).collect();
+    src.push_str(&format!(
+        "  lb: {{ kind: load_balancer, pool: [{}] }}\n",
+        members.join(", ")
+    ));
+    for m in &members {
+        src.push_str(&format!("  {m}: {{ kind: app_server }}\n"));
+    }
+    src.push_str("  db: { kind: database, role: primary }\nlinks:\n  - { from: user, to: lb }\n");
+    for i in 0..n {
+        src.push_str(&format!(
+            "  - {{ from: w{i}, to: w{}, protocol: http }}\n",
+            (i + 1) % n
+        ));
+        src.push_str(&format!("  - {{ from: w{i}, to: db, protocol: mysql }}\n"));
+    }
+    let model = load_str(&src, "chain.yaml", &Limits::default()).unwrap();
+    let scene = Scene::new(&model);
+    for width in [60, 100, 160] {
+        let a = whiteboard(
+            &scene,
+            &TextOptions {
+                unicode: false,
+                width,
+            },
+        );
+        assert!(
+            a.starts_with(&format!("Too large for a {width}-column whiteboard")),
+            "{a}"
+        );
+        assert!(a.lines().count() < 220, "{} lines", a.lines().count());
+        for line in a.lines() {
+            assert!(line.chars().count() <= width, "wider than {width}: {line}");
+        }
+        // The rows left out are counted, with their boxes.
+        assert!(a.contains("more rows ("), "{a}");
+    }
+}
+
 #[test]
 fn user_text_is_escaped_in_svg_dot_and_mermaid() {
     let model = common::model(

@@ -269,12 +269,12 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
     let order: Vec<usize> = rows.iter().flatten().copied().collect();
     let mut nets: Vec<Net> = Vec::new();
     let mut net_of_targets: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+    let pos: BTreeMap<usize, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
     for &s in &order {
         let Some(ts) = targets_of.get(&s) else {
             continue;
         };
         let mut ts_sorted: Vec<usize> = ts.clone();
-        let pos: BTreeMap<usize, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
         ts_sorted.sort_by_key(|t| pos[t]);
         let idx = *net_of_targets.entry(ts_sorted.clone()).or_insert_with(|| {
             nets.push(Net {
@@ -323,6 +323,16 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
             break;
         }
         margin = need;
+    }
+
+    // Past the page (lanes wider than a third of it) or past the row budget, the drawing
+    // would grow with the square of the model: an outline of the rows instead.
+    if margin > page / 3 || bands.len() > MAX_BANDS {
+        let mut lines = outline(scene, &rows, &members_of, &rep, margin, &g, page);
+        sections(scene, &g, page, &mut lines);
+        let mut out = lines.join("\n");
+        out.push('\n');
+        return out;
     }
 
     // Positions and ports.
@@ -525,6 +535,72 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+/// Most bands (rows as cut to the page) the drawing has; past it, [`outline`].
+const MAX_BANDS: usize = 400;
+/// Most rows an outline shows before it summarises the rest.
+const OUTLINE_ROWS: usize = 200;
+
+/// The whiteboard of a model too large to draw on the page: each row's boxes by name
+/// (folded boxes once, with their count), at most [`OUTLINE_ROWS`] rows, and what was left
+/// out counted, so the text stays linear in the model and within the page.
+fn outline(
+    scene: &Scene,
+    rows: &[Vec<usize>],
+    members_of: &BTreeMap<usize, Vec<usize>>,
+    rep: &[usize],
+    margin: usize,
+    g: &Glyphs,
+    page: usize,
+) -> Vec<String> {
+    let boxes = rep.len();
+    let why = if margin > page / 3 {
+        format!(
+            "{} request paths would run down its margin side by side",
+            margin.saturating_sub(1) / 2
+        )
+    } else {
+        format!("it has more than {MAX_BANDS} rows at this width")
+    };
+    let mut lines = vec![
+        fit(
+            &format!("Too large for a {page}-column whiteboard: {why}."),
+            page,
+            g,
+        ),
+        fit(
+            &format!("Its {boxes} boxes, row by row; `archdoc draw --format svg` draws it all."),
+            page,
+            g,
+        ),
+        String::new(),
+    ];
+    for (r, row) in rows.iter().take(OUTLINE_ROWS).enumerate() {
+        let names: Vec<String> = row
+            .iter()
+            .map(|&b| match members_of.get(&b).map_or(1, Vec::len) {
+                1 => scene.box_name(b),
+                n => format!("{} x {n}", scene.box_name(b)),
+            })
+            .collect();
+        let head = format!("{:>3}. ", r + 1);
+        let room = page.saturating_sub(width(&head));
+        lines.push(format!("{head}{}", name_list(&names, room, g)));
+    }
+    if rows.len() > OUTLINE_ROWS {
+        let rest: usize = rows[OUTLINE_ROWS..]
+            .iter()
+            .flatten()
+            .map(|b| members_of.get(b).map_or(1, Vec::len))
+            .sum();
+        lines.push(format!(
+            "{} and {} more rows ({rest} boxes)",
+            g.ellipsis,
+            rows.len() - OUTLINE_ROWS
+        ));
+    }
+    lines
 }
 
 /// The name of component `c`, fit for a line.
