@@ -402,6 +402,46 @@ fn configuration_turns_rules_off_changes_severities_and_overrides_by_glob() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// Thousands of wildcard overrides are compiled once (in sets: one automaton for them all
+/// outgrows the regex engine), and the last override that applies still wins.
+#[test]
+fn thousands_of_glob_overrides_apply_and_the_last_one_wins() {
+    let d = workspace("ci-many-overrides");
+    let mut config = String::from("overrides:\n");
+    for i in 0..3000 {
+        config.push_str(&format!(
+            "  - files: [\"**/*legacy-{i}-*.yaml\"]\n    elements: [\"*w*e*b*-{i}-*\", \"*-{i}\"]\n    rules: {{ missing-firewall: off }}\n"
+        ));
+    }
+    config.push_str("  - files: [\"models/*.yaml\"]\n    elements: [\"server-?\"]\n    rules: { missing-firewall: error }\n");
+    config.push_str("  - elements: [\"*-2\"]\n    rules: { missing-firewall: off }\n");
+    std::fs::write(d.join("archdoc.yaml"), config).unwrap();
+    let o = archdoc_in(&d, &["check", "models/foobar.yaml", "--format", "json"]);
+    let v = json(&o);
+    assert!(v["errors"].as_array().is_none_or(Vec::is_empty), "{v}");
+    let firewall: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "missing-firewall")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["severity"].as_str().unwrap(),
+                f["element"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        firewall.contains(&"error server-1".to_owned()),
+        "{firewall:?}"
+    );
+    assert!(
+        !firewall.iter().any(|f| f.ends_with("server-2")),
+        "{firewall:?}"
+    );
+}
+
 #[test]
 fn suppressions_need_a_reason_expire_and_are_counted() {
     let d = workspace("ci-ignore");

@@ -26,7 +26,9 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::glob::glob_match;
+use std::collections::HashMap;
+
+use super::glob::{self, Globs};
 use crate::lint::{Finding, RuleMeta, Severity, registry};
 use crate::model::files::{MAX_SETTINGS_BYTES, read_bounded_text};
 use crate::model::suggest::did_you_mean;
@@ -123,6 +125,58 @@ struct Override {
     rules: BTreeMap<String, Level>,
 }
 
+/// The overrides' patterns, compiled once: which overrides a file or an element matches,
+/// and which overrides set each rule.
+#[derive(Debug, Clone, Default)]
+struct Matchers {
+    files: Globs,
+    /// The override each file pattern belongs to.
+    file_owner: Vec<usize>,
+    elements: Globs,
+    /// The override each element pattern belongs to.
+    element_owner: Vec<usize>,
+    /// The overrides that set each rule, in order.
+    by_rule: BTreeMap<String, Vec<usize>>,
+}
+
+impl Matchers {
+    fn new(overrides: &[Override]) -> Result<Self, String> {
+        let mut file_owner = Vec::new();
+        let mut element_owner = Vec::new();
+        let mut by_rule: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, o) in overrides.iter().enumerate() {
+            file_owner.extend(o.files.iter().map(|_| i));
+            element_owner.extend(o.elements.iter().map(|_| i));
+            for rule in o.rules.keys() {
+                by_rule.entry(rule.clone()).or_default().push(i);
+            }
+        }
+        Ok(Matchers {
+            files: glob::compile(
+                overrides
+                    .iter()
+                    .flat_map(|o| o.files.iter().map(String::as_str)),
+            )?,
+            file_owner,
+            elements: glob::compile(
+                overrides
+                    .iter()
+                    .flat_map(|o| o.elements.iter().map(String::as_str)),
+            )?,
+            element_owner,
+            by_rule,
+        })
+    }
+
+    /// The overrides (sorted indices) one of whose patterns in `set` matches `text`.
+    fn hits(set: &Globs, owner: &[usize], text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = set.matches(text).into_iter().map(|g| owner[g]).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// A loaded configuration; the default one runs every rule at its default severity.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -132,6 +186,7 @@ pub struct Config {
     pub site: SiteSettings,
     rules: BTreeMap<String, Level>,
     overrides: Vec<Override>,
+    matchers: Matchers,
 }
 
 impl Config {
@@ -198,11 +253,17 @@ impl Config {
                 rules: check(&o.rules)?,
             });
         }
+        let matchers = Matchers::new(&overrides).map_err(|e| {
+            Box::new(ModelError::file("config::bad-glob", display, e).with_help(
+                "`*` matches within a path segment, `**` across segments, `?` one character",
+            ))
+        })?;
         Ok(Config {
             file: Some(display.to_owned()),
             site: raw.site,
             rules,
             overrides,
+            matchers,
         })
     }
 
@@ -236,7 +297,8 @@ impl Config {
     /// The severity `rule` reports at for `element` in `file`; `None` when it is off there.
     #[must_use]
     pub fn severity(&self, rule: &RuleMeta, file: &str, element: &str) -> Option<Severity> {
-        match self.level(rule, file, element) {
+        let file_hits = self.file_hits(file);
+        match self.level(rule, &file_hits, element) {
             Level::Off => None,
             Level::On => Some(rule.default_severity),
             Level::Info => Some(Severity::Info),
@@ -245,17 +307,35 @@ impl Config {
         }
     }
 
-    /// The level the configuration sets for `rule` on `element` of `file`.
-    fn level(&self, rule: &RuleMeta, file: &str, element: &str) -> Level {
+    /// The overrides whose file patterns match `file` (sorted).
+    fn file_hits(&self, file: &str) -> Vec<usize> {
+        Matchers::hits(&self.matchers.files, &self.matchers.file_owner, file)
+    }
+
+    /// The level the configuration sets for `rule` on `element` of the file whose matching
+    /// overrides are `file_hits`: the last override that applies and sets the rule wins.
+    fn level(&self, rule: &RuleMeta, file_hits: &[usize], element: &str) -> Level {
         let mut level = self.rules.get(rule.id).copied().unwrap_or(Level::On);
-        for o in &self.overrides {
-            let file_ok = o.files.is_empty() || o.files.iter().any(|g| glob_match(g, file));
-            let element_ok =
-                o.elements.is_empty() || o.elements.iter().any(|g| glob_match(g, element));
-            if file_ok
-                && element_ok
-                && let Some(&l) = o.rules.get(rule.id)
-            {
+        let Some(candidates) = self.matchers.by_rule.get(rule.id) else {
+            return level;
+        };
+        let mut element_hits: Option<Vec<usize>> = None;
+        for &i in candidates {
+            let o = &self.overrides[i];
+            let file_ok = o.files.is_empty() || file_hits.binary_search(&i).is_ok();
+            let element_ok = file_ok
+                && (o.elements.is_empty()
+                    || element_hits
+                        .get_or_insert_with(|| {
+                            Matchers::hits(
+                                &self.matchers.elements,
+                                &self.matchers.element_owner,
+                                element,
+                            )
+                        })
+                        .binary_search(&i)
+                        .is_ok());
+            if element_ok && let Some(&l) = o.rules.get(rule.id) {
                 level = l;
             }
         }
@@ -276,19 +356,24 @@ impl Config {
     /// the severity of the others, and drops unused-suppression findings about rules that are
     /// off (their findings were never going to appear).
     pub fn apply(&self, findings: &mut Vec<Finding>) {
+        // A model's findings share its file: its matching overrides are found once.
+        let mut file_hits: HashMap<String, Vec<usize>> = HashMap::new();
         findings.retain_mut(|f| {
             let Some(rule) = registry::find(f.rule) else {
                 return true;
             };
+            let hits = file_hits
+                .entry(f.file.clone())
+                .or_insert_with(|| self.file_hits(&f.file));
             if f.rule == "unused-suppression"
                 && let Some(target) = registry::find(&f.discriminator)
-                && self.severity(target.meta(), &f.file, &f.element).is_none()
+                && self.level(target.meta(), hits, &f.element) == Level::Off
             {
                 return false;
             }
             // `on` keeps the severity the rule gave this finding (a rule may report some
             // findings above or below its default); a level sets it.
-            match self.level(rule.meta(), &f.file, &f.element) {
+            match self.level(rule.meta(), hits, &f.element) {
                 Level::Off => false,
                 Level::On => true,
                 Level::Info => {
