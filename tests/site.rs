@@ -420,6 +420,69 @@ fn get(port: u16, path: &str) -> Option<String> {
     Some(body)
 }
 
+/// Connections that never send a request cannot lock real requests out: with every place
+/// taken by idle connections (a file limit of 128 leaves 64 places), a new request closes
+/// the oldest silent one and is answered, instead of waiting for the 10 s head timeout.
+#[cfg(unix)]
+#[test]
+fn serve_answers_while_idle_connections_hold_every_place() {
+    let d = scratch("site-serve-idle");
+    std::fs::create_dir_all(d.join("models")).unwrap();
+    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n 128 && exec \"$0\" serve --port {port}"))
+        .arg(env!("CARGO_BIN_EXE_archdoc"))
+        .current_dir(&d)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if get(port, "/").is_some_and(|b| b.starts_with("HTTP/1.1 200")) {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        if let Ok(s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            idle.push(s);
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // A real request, which gives up well before the idle ones would time out.
+    let answered = (|| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .ok()?;
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut body = String::new();
+        s.read_to_string(&mut body).ok()?;
+        Some(body)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "the server did not start");
+    assert!(
+        answered
+            .as_deref()
+            .is_some_and(|b| b.starts_with("HTTP/1.1 200")),
+        "{answered:?} with {} idle connections open",
+        idle.len()
+    );
+}
+
 #[test]
 fn serve_rebuilds_when_a_model_changes_and_shows_a_broken_model() {
     let d = scratch("site-serve");

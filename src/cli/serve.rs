@@ -5,10 +5,12 @@
 //! `notify` with a debouncer so one save is one rebuild. Live reload is pushed over
 //! server-sent events.
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,7 +20,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 
 use super::err;
 
@@ -97,6 +99,9 @@ async fn version_route(s: State<Shared>) -> impl IntoResponse {
     version(s).await
 }
 
+/// The most connections open at once, whatever the file limit.
+const MAX_CONNECTIONS: usize = 8192;
+
 /// How many connections may be open at once: well under the process's file limit, so the
 /// server never runs out of descriptors for the files it serves.
 fn connection_cap() -> usize {
@@ -109,14 +114,58 @@ fn connection_cap() -> usize {
         // SAFETY: getrlimit writes into the struct we own and reads nothing else.
         if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut lim) } == 0 {
             let soft = usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX);
-            return soft.saturating_sub(64).clamp(16, 8192);
+            return soft.saturating_sub(64).clamp(16, MAX_CONNECTIONS);
         }
     }
     512
 }
 
+/// One open connection, as the accept loop sees it.
+struct Slot {
+    /// Whether a request has come in on it (a connection that never sent one is a client
+    /// that only holds a place: idle, or too slow to finish its request head).
+    asked: Arc<AtomicBool>,
+    /// Set when it has closed.
+    closed: Arc<AtomicBool>,
+    /// Closes it.
+    close: Arc<Notify>,
+}
+
+/// The open connections, oldest first.
+#[derive(Default)]
+struct Slots(Mutex<VecDeque<Slot>>);
+
+impl Slots {
+    /// Closes the oldest connection that has not sent a request, so a place is free for a
+    /// real one; true when there was one. (Closed connections are forgotten on the way.)
+    fn close_oldest_silent(&self) -> bool {
+        let Ok(mut slots) = self.0.lock() else {
+            return false;
+        };
+        slots.retain(|s| !s.closed.load(Ordering::Relaxed));
+        let Some(i) = slots.iter().position(|s| !s.asked.load(Ordering::Relaxed)) else {
+            return false;
+        };
+        if let Some(slot) = slots.remove(i) {
+            slot.close.notify_one();
+        }
+        true
+    }
+
+    fn add(&self, slot: Slot) {
+        if let Ok(mut slots) = self.0.lock() {
+            if slots.len() > 4 * MAX_CONNECTIONS {
+                slots.retain(|s| !s.closed.load(Ordering::Relaxed));
+            }
+            slots.push_back(slot);
+        }
+    }
+}
+
 /// Serves `out` on `listener` until the process ends; `version` changes when the site was
-/// rebuilt.
+/// rebuilt. When every place is taken, the oldest connection that has not sent a request
+/// is closed for the newcomer: idle connections cannot lock real requests out (they would
+/// otherwise hold their places until the head timeout).
 pub(crate) fn run_server(
     listener: std::net::TcpListener,
     out: PathBuf,
@@ -131,10 +180,8 @@ pub(crate) fn run_server(
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let app = router(&out, version);
         let permits = Arc::new(Semaphore::new(connection_cap()));
+        let slots = Arc::new(Slots::default());
         loop {
-            let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
-                return Ok(());
-            };
             let (stream, _addr): (tokio::net::TcpStream, SocketAddr) = match listener.accept().await
             {
                 Ok(x) => x,
@@ -144,7 +191,32 @@ pub(crate) fn run_server(
                     continue;
                 }
             };
-            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            let permit = match Arc::clone(&permits).try_acquire_owned() {
+                Ok(p) => p,
+                Err(_) => {
+                    slots.close_oldest_silent();
+                    let Ok(p) = Arc::clone(&permits).acquire_owned().await else {
+                        return Ok(());
+                    };
+                    p
+                }
+            };
+            let asked = Arc::new(AtomicBool::new(false));
+            let closed = Arc::new(AtomicBool::new(false));
+            let close = Arc::new(Notify::new());
+            slots.add(Slot {
+                asked: Arc::clone(&asked),
+                closed: Arc::clone(&closed),
+                close: Arc::clone(&close),
+            });
+            let noted = tower::ServiceExt::map_request(
+                app.clone(),
+                move |req: hyper::Request<hyper::body::Incoming>| {
+                    asked.store(true, Ordering::Relaxed);
+                    req
+                },
+            );
+            let service = hyper_util::service::TowerToHyperService::new(noted);
             tokio::spawn(async move {
                 let io = hyper_util::rt::TokioIo::new(stream);
                 let conn = hyper::server::conn::http1::Builder::new()
@@ -153,7 +225,11 @@ pub(crate) fn run_server(
                     .max_buf_size(MAX_HEAD_BYTES)
                     .keep_alive(true)
                     .serve_connection(io, service);
-                let _ = conn.await;
+                tokio::select! {
+                    _ = conn => {}
+                    () = close.notified() => {}
+                }
+                closed.store(true, Ordering::Relaxed);
                 drop(permit);
             });
         }
