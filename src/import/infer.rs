@@ -106,6 +106,37 @@ pub fn image_name(image: &str) -> String {
     parts.join("/").to_ascii_lowercase()
 }
 
+/// Whether a service only generates test traffic (Locust, k6, JMeter, Gatling, a
+/// `loadgenerator`): a stand-in for users, not part of the design.
+#[must_use]
+pub fn is_load_generator(image: Option<&str>, name: &str) -> bool {
+    let img = image.map(image_name).unwrap_or_default();
+    let lname = name.to_ascii_lowercase();
+    let by_name = [
+        "loadgenerator",
+        "load-generator",
+        "load_generator",
+        "loadgen",
+        "locust",
+    ]
+    .iter()
+    .any(|w| lname.contains(w));
+    let last = img.rsplit('/').next().unwrap_or("");
+    let by_image = [
+        "locust",
+        "grafana/k6",
+        "jmeter",
+        "gatling",
+        "load-generator",
+        "loadgenerator",
+    ]
+    .iter()
+    .any(|w| img.contains(w))
+        || last == "k6"
+        || last.starts_with("k6:");
+    by_name || by_image
+}
+
 /// What a service is, from its image, its name and its command.
 #[must_use]
 pub fn guess(image: Option<&str>, name: &str, command: &str) -> Guess {
@@ -226,6 +257,8 @@ pub fn env_target(key: &str, value: &str) -> Option<Target> {
     let value = value.trim();
     if let Some((scheme, rest)) = value.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
+        // `jdbc:postgresql://…` names the database after `jdbc:`.
+        let scheme = scheme.strip_prefix("jdbc:").unwrap_or(&scheme).to_owned();
         let scheme = scheme.split('+').next().unwrap_or(&scheme).to_owned();
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
         let hostport = authority.rsplit('@').next().unwrap_or("");
@@ -247,6 +280,9 @@ pub fn env_target(key: &str, value: &str) -> Option<Target> {
             port,
             scheme: Some(scheme),
         });
+    }
+    if let Some(t) = connection_string_target(value) {
+        return Some(t);
     }
     let k = key.to_ascii_uppercase();
     if [
@@ -272,6 +308,41 @@ pub fn env_target(key: &str, value: &str) -> Option<Target> {
         }
     }
     None
+}
+
+/// The server of an ADO.NET-style connection string (`Host=db;Port=5432;Username=…`,
+/// `Server=db,1433;…`, `Data Source=db;…`).
+fn connection_string_target(value: &str) -> Option<Target> {
+    if !value.contains('=') || !value.contains(';') {
+        return None;
+    }
+    let mut host = None;
+    let mut port = None;
+    for part in value.split(';') {
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
+        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+        match k.as_str() {
+            "host" | "server" | "data source" | "address" | "addr" | "hostname" => {
+                let v = v.strip_prefix("tcp:").unwrap_or(v);
+                let (h, p) = match v.split_once(',') {
+                    Some((h, p)) => (h, p.trim().parse().ok()),
+                    None => split_host_port(v),
+                };
+                host = Some(h.trim().to_owned());
+                port = port.or(p);
+            }
+            "port" => port = v.parse().ok().or(port),
+            _ => {}
+        }
+    }
+    let host = host.filter(|h| !h.is_empty() && !h.contains(char::is_whitespace))?;
+    Some(Target {
+        host,
+        port,
+        scheme: None,
+    })
 }
 
 fn split_host_port(s: &str) -> (&str, Option<u16>) {
@@ -318,5 +389,29 @@ mod tests {
         assert_eq!((t.host.as_str(), t.port), ("cache", None));
         assert_eq!(env_target("DEBUG", "true"), None);
         assert_eq!(env_target("GREETING_HOST", "two words"), None);
+        // ADO.NET and JDBC connection strings.
+        let t = env_target(
+            "DB_CONNECTION_STRING",
+            "Host=postgresql;Username=otelu;Password=otelp;Database=otel",
+        )
+        .unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("postgresql", None));
+        let t = env_target("ConnectionStrings__Db", "Server=tcp:sql,1433;Database=x;").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("sql", Some(1433)));
+        let t = env_target("SPRING_DATASOURCE_URL", "jdbc:postgresql://pg:5432/app").unwrap();
+        assert_eq!(
+            (t.host.as_str(), t.port, t.scheme.as_deref()),
+            ("pg", Some(5432), Some("postgres"))
+        );
+        assert_eq!(env_target("JAVA_OPTS", "-Xmx=1g;-Dx=y"), None);
+    }
+
+    #[test]
+    fn load_generators_are_told_apart() {
+        assert!(is_load_generator(Some("locustio/locust:2.20"), "traffic"));
+        assert!(is_load_generator(Some("grafana/k6:0.49"), "smoke"));
+        assert!(is_load_generator(Some("example/app:1"), "loadgenerator"));
+        assert!(!is_load_generator(Some("example/app:1"), "frontend"));
+        assert!(!is_load_generator(Some("nginx:1.27"), "loader-api"));
     }
 }

@@ -6,7 +6,7 @@
 //! become security groups; StatefulSets of known databases become a primary and its replicas.
 //! Resources that say nothing about failure (ConfigMaps, RBAC, CRDs) are listed as skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -56,6 +56,8 @@ struct Workload {
     kind: String,
     labels: BTreeMap<String, String>,
     guess: Guess,
+    /// It only generates test traffic (Locust, k6...): a client, not part of the design.
+    load_generator: bool,
     replicas: u64,
     origin: Origin,
     ready_probe: bool,
@@ -64,6 +66,104 @@ struct Workload {
 }
 
 const WORKLOADS: [&str; 4] = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+
+/// The ways in when no Ingress or LoadBalancer Service says: the workloads nothing calls
+/// (calls from load generators aside), once those that only consume a queue are taken for
+/// the workers they are; failing that, the workload from which the most others are reached.
+/// Each choice is said in the model's notes.
+fn assumed_ways_in(
+    draft: &mut Draft,
+    workloads: &[Workload],
+) -> Vec<(String, Origin, bool, Option<String>)> {
+    let clients: BTreeSet<&str> = workloads
+        .iter()
+        .filter(|w| w.load_generator)
+        .map(|w| w.id.as_str())
+        .collect();
+    let called: BTreeSet<String> = draft
+        .links
+        .iter()
+        .filter(|l| !clients.contains(l.from.as_str()))
+        .map(|l| l.to.clone())
+        .collect();
+    let kind_of = |draft: &Draft, id: &str| {
+        draft
+            .components
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.get("kind").cloned())
+    };
+    let serving = |draft: &Draft, w: &Workload| {
+        !w.load_generator
+            && matches!(
+                kind_of(draft, &w.id),
+                Some(Value::Word(k)) if matches!(k.as_str(), "web_server" | "load_balancer" | "app_server")
+            )
+    };
+    // Uncalled workloads that talk to a queue consume it: workers, not ways in.
+    let mut consumers = Vec::new();
+    for w in workloads {
+        if called.contains(&w.id) || !serving(draft, w) {
+            continue;
+        }
+        let to_queue = draft
+            .links
+            .iter()
+            .any(|l| l.from == w.id && kind_of(draft, &l.to) == Some(Value::word("queue")));
+        if to_queue {
+            consumers.push(w.id.clone());
+        }
+    }
+    for id in &consumers {
+        if let Some(c) = draft.component_mut(id) {
+            c.set("kind", Value::word("worker"));
+            c.note(
+                "assumed: a worker consuming its queue (nothing calls it, and it reads a queue)",
+            );
+        }
+    }
+    for l in draft
+        .links
+        .iter_mut()
+        .filter(|l| consumers.contains(&l.from))
+    {
+        l.fields.retain(|(k, _)| k != "async");
+    }
+    let mut entries: Vec<(String, Origin, bool, Option<String>)> = workloads
+        .iter()
+        .filter(|w| !called.contains(&w.id) && serving(draft, w))
+        .map(|w| (w.id.clone(), w.origin, false, None))
+        .collect();
+    if !entries.is_empty() {
+        draft.notes.push("assumed: no Ingress or LoadBalancer Service, so the workloads nothing calls are the way in".to_owned());
+        return entries;
+    }
+    // Everything is called by something: the workload that reaches the most others.
+    let reach = |start: &str| {
+        let mut seen: BTreeSet<&str> = BTreeSet::from([start]);
+        let mut stack = vec![start];
+        while let Some(c) = stack.pop() {
+            for l in draft.links.iter().filter(|l| l.from == c) {
+                if seen.insert(l.to.as_str()) {
+                    stack.push(l.to.as_str());
+                }
+            }
+        }
+        seen.len()
+    };
+    let best = workloads
+        .iter()
+        .filter(|w| serving(draft, w))
+        .max_by_key(|w| (reach(&w.id), std::cmp::Reverse(w.id.clone())));
+    if let Some(w) = best {
+        draft.notes.push(format!(
+            "assumed: no Ingress or LoadBalancer Service, and every workload is called by another: `{}`, from which the most are reached, is taken for the way in",
+            w.id
+        ));
+        entries.push((w.id.clone(), w.origin, false, None));
+    }
+    entries
+}
 
 /// Builds the draft from Kubernetes manifests.
 ///
@@ -132,7 +232,14 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .and_then(Json::as_array)
             .map(|a| a.iter().collect())
             .unwrap_or_default();
-        let main = containers.first().copied().unwrap_or(&Json::Null);
+        // The main container: the one named after the workload (charts often put sidecars
+        // first), else the first.
+        let main = containers
+            .iter()
+            .copied()
+            .find(|c| c.get("name").and_then(Json::as_str) == Some(r.name.as_str()))
+            .or_else(|| containers.first().copied())
+            .unwrap_or(&Json::Null);
         let image = main.get("image").and_then(Json::as_str);
         let command = ["command", "args"]
             .iter()
@@ -142,6 +249,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .collect::<Vec<_>>()
             .join(" ");
         let guess = infer::guess(image, &r.name, &command);
+        let load_generator = infer::is_load_generator(image, &r.name);
         let mut env = Vec::new();
         for c in &containers {
             for e in c.get("env").and_then(Json::as_array).into_iter().flatten() {
@@ -185,6 +293,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             kind: r.kind.clone(),
             labels,
             guess,
+            load_generator,
             replicas,
             origin: r.origin,
             ready_probe,
@@ -252,6 +361,13 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             c.set("role", Value::word("agent"));
             c.note(format!("{} `{}`: an agent on every node", w.kind, w.name));
             draft.components.push(c);
+            continue;
+        }
+        if w.load_generator {
+            draft.skipped.push(format!(
+                "{} `{}`: generates test traffic, a stand-in for users, not part of the design",
+                w.kind, w.name
+            ));
             continue;
         }
         if w.kind == "DaemonSet" {
@@ -523,9 +639,10 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         entries.push((id, r.origin, has_tls, host));
     }
 
-    // Links from environment variables (and ConfigMaps they load).
+    // Links from environment variables (and ConfigMaps they load). A load generator's calls
+    // are test traffic, not the design's.
     for w in &workloads {
-        if w.guess.kind == "monitoring" {
+        if w.guess.kind == "monitoring" || w.load_generator {
             continue;
         }
         for (k, v) in &w.env {
@@ -533,10 +650,15 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
                 continue;
             };
             for to in resolve(&t.host) {
-                if to == w.id || !draft.has_component(&to) {
+                let target = workloads.iter().find(|x| x.id == to);
+                // (A load generator's own UI, proxied for people, is not part of the design.)
+                if to == w.id
+                    || !draft.has_component(&to)
+                    || target.is_some_and(|x| x.load_generator)
+                {
                     continue;
                 }
-                let gt = workloads.iter().find(|x| x.id == to).map(|x| &x.guess);
+                let gt = target.map(|x| &x.guess);
                 let mut fields = Vec::new();
                 let proto = t
                     .scheme
@@ -634,18 +756,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
 
     // The way in.
     if entries.is_empty() {
-        let called: Vec<String> = draft.links.iter().map(|l| l.to.clone()).collect();
-        for w in &workloads {
-            if !called.contains(&w.id)
-                && matches!(w.guess.kind, "web_server" | "load_balancer" | "app_server")
-                && draft.has_component(&w.id)
-            {
-                entries.push((w.id.clone(), w.origin, false, None));
-            }
-        }
-        if !entries.is_empty() {
-            draft.notes.push("assumed: no Ingress or LoadBalancer Service, so the workloads nothing calls are the way in".to_owned());
-        }
+        entries = assumed_ways_in(&mut draft, &workloads);
     }
     if !entries.is_empty() {
         let mut user = Element::new("user");
