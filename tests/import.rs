@@ -546,3 +546,26 @@ fn kubernetes_thousands_of_documents_import_and_a_separator_storm_is_refused() {
         "{e}"
     );
 }
+
+/// Found by the import fuzz target: a load balancer whose target group checks health but
+/// holds nothing the plan shows was written with `health_checks` and no `pool`, which the
+/// loader rejects. It now says what is missing, and the model loads.
+#[test]
+fn terraform_health_checked_balancer_without_members_loads() {
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+      {"address":"aws_lb.web","mode":"managed","type":"aws_lb","name":"web","values":{"name":"web","internal":false}},
+      {"address":"aws_lb_target_group.app","mode":"managed","type":"aws_lb_target_group","name":"app","values":{"health_check":[{"path":"/health"}]}},
+      {"address":"aws_lb_listener.https","mode":"managed","type":"aws_lb_listener","name":"https","values":{"protocol":"HTTPS","port":443}}
+    ]}},"configuration":{"root_module":{"resources":[
+      {"address":"aws_lb_listener.https","expressions":{
+        "load_balancer_arn":{"references":["aws_lb.web.arn","aws_lb.web"]},
+        "default_action":[{"target_group_arn":{"references":["aws_lb_target_group.app.arn","aws_lb_target_group.app"]}}]}}
+    ]}}}"#;
+    let p = write_tmp("balancer-without-members", plan);
+    let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    assert!(yaml.contains("what it holds is not in the plan"), "{yaml}");
+    assert!(!yaml.contains("health_checks"), "{yaml}");
+}

@@ -955,11 +955,6 @@ impl Importer {
                 c.set("certificate", Value::str("(HTTPS listener)"));
             }
         }
-        for lb in health_checked {
-            if let Some(c) = self.component_mut(&lb) {
-                c.set("health_checks", Value::Bool(true));
-            }
-        }
         // CloudFront origins, Route 53 aliases, and references from applications.
         let app_set: HashSet<&String> = apps.iter().collect();
         let data_set: HashSet<&String> = data.iter().collect();
@@ -1059,6 +1054,17 @@ impl Importer {
                 fields,
                 comment: None,
             });
+        }
+        // Health checks describe a pool: a balancer whose members are not in the plan says so.
+        for lb in health_checked {
+            let has_pool = pools.contains_key(&lb);
+            if let Some(c) = self.component_mut(&lb) {
+                if has_pool {
+                    c.set("health_checks", Value::Bool(true));
+                } else {
+                    c.note("its target group checks health, but what it holds is not in the plan");
+                }
+            }
         }
         for (lb, pool) in pools {
             if let Some(c) = self.component_mut(&lb) {
