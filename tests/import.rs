@@ -569,3 +569,30 @@ fn terraform_health_checked_balancer_without_members_loads() {
     assert!(yaml.contains("what it holds is not in the plan"), "{yaml}");
     assert!(!yaml.contains("health_checks"), "{yaml}");
 }
+
+/// Found by the import fuzz target: a workload or service named `user` met the `user`
+/// client the importer adds (a duplicate key: the model did not load). The client takes the
+/// next free id.
+#[test]
+fn a_service_named_user_does_not_collide_with_the_client() {
+    let k8s = "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: user }\nspec:\n  replicas: 2\n  selector: { matchLabels: { app: user } }\n  template:\n    metadata: { labels: { app: user } }\n    spec: { containers: [{ name: user, image: example/user:1 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: user }\nspec: { type: LoadBalancer, selector: { app: user }, ports: [{ port: 80 }] }\n";
+    let compose = "services:\n  user:\n    image: example/user:1\n    ports: [\"80:8080\"]\n";
+    for (format, name, text) in [
+        (Format::Kubernetes, "user-k8s", k8s),
+        (Format::Compose, "user-compose", compose),
+    ] {
+        let p = write_tmp(name, text);
+        let draft = import::import(format, &[p.as_path()], &Limits::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let yaml = draft.to_yaml();
+        let model = import::load_draft(&draft, &Limits::default())
+            .unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+        assert!(yaml.contains("from: user-2, to: user"), "{yaml}");
+        // The journey runs from the client into the service.
+        let r = ModelReport::check(&model);
+        assert!(
+            !verdict(&r).iter().any(|v| v.starts_with("journey-broken")),
+            "{yaml}"
+        );
+    }
+}

@@ -307,7 +307,8 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
     }
 
     // The way in: services with ports published on every interface.
-    let mut entry = Element::new("user");
+    let user = draft.free_id("user");
+    let mut entry = Element::new(user.clone());
     entry.set("kind", Value::word("client"));
     entry.set("label", Value::str("User"));
     let mut entries = 0;
@@ -358,7 +359,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             );
         }
         draft.link(DraftLink {
-            from: "user".to_owned(),
+            from: user.clone(),
             to: id.clone(),
             fields,
             comment: Some(comment),
@@ -384,7 +385,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .collect();
         for r in roots {
             draft.link(DraftLink {
-                from: "user".to_owned(),
+                from: user.clone(),
                 to: r,
                 fields: vec![("protocol".to_owned(), Value::word("http"))],
                 comment: Some("assumed: the way in (no port is published)".to_owned()),
@@ -398,7 +399,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
     let ways_in: Vec<String> = draft
         .links
         .iter()
-        .filter(|l| l.from == "user" && !l.fields.iter().any(|(k, _)| k == "optional"))
+        .filter(|l| l.from == user && !l.fields.iter().any(|(k, _)| k == "optional"))
         .map(|l| l.to.clone())
         .collect();
     draft.entry_journeys(&ways_in);

@@ -211,6 +211,26 @@ impl Draft {
         self.components.iter_mut().find(|c| c.id == id)
     }
 
+    /// `base`, or `base-2`, `base-3`… when a component, host or domain already has that id
+    /// (a workload named `user` must not meet the `user` client the importer adds).
+    #[must_use]
+    pub fn free_id(&self, base: &str) -> String {
+        let taken = |id: &str| {
+            self.components
+                .iter()
+                .chain(&self.hosts)
+                .chain(&self.domains)
+                .any(|e| e.id == id)
+        };
+        if !taken(base) {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !taken(id))
+            .unwrap_or_else(|| base.to_owned())
+    }
+
     /// Whether a component with this id exists.
     #[must_use]
     pub fn has_component(&self, id: &str) -> bool {

@@ -759,14 +759,15 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         entries = assumed_ways_in(&mut draft, &workloads);
     }
     if !entries.is_empty() {
-        let mut user = Element::new("user");
+        let id = draft.free_id("user");
+        let mut user = Element::new(id.clone());
         user.set("kind", Value::word("client"));
         user.set("label", Value::str("User"));
         user.origin = Some(entries[0].1);
         draft.components.insert(0, user);
         for (to, _, tls, host) in &entries {
             draft.link(DraftLink {
-                from: "user".to_owned(),
+                from: id.clone(),
                 to: to.clone(),
                 fields: vec![
                     ("protocol".to_owned(), Value::word("http")),
