@@ -596,3 +596,21 @@ fn a_service_named_user_does_not_collide_with_the_client() {
         );
     }
 }
+
+/// A Compose file with a Locust service publishing its UI: the load generator is test
+/// traffic, not a way in; the web service it targets is.
+#[test]
+fn compose_load_generator_is_not_a_way_in() {
+    let compose = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n  locust:\n    image: locustio/locust:2.20\n    command: -f /mnt/locust/locustfile.py --host http://web\n    ports: [\"8089:8089\"]\n    depends_on: [web]\n";
+    let p = write_tmp("locust", compose);
+    let draft = import::import(Format::Compose, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    assert!(!yaml.contains("  locust:"), "{yaml}");
+    assert!(
+        yaml.contains("service `locust`: generates test traffic"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("to: web"), "{yaml}");
+}

@@ -153,6 +153,15 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .collect::<Vec<_>>()
             .join(" ");
         let g = infer::guess(image, &s.name, &command);
+        if infer::is_load_generator(image, &s.name) {
+            draft.skipped.push(format!(
+                "service `{}`: generates test traffic, a stand-in for users, not part of the design",
+                s.name
+            ));
+            guesses.push(g);
+            published.push(Vec::new());
+            continue;
+        }
         let mut c = Element::new(id.clone());
         c.origin = Some(s.origin);
         c.set("kind", Value::word(g.kind));
