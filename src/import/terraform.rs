@@ -50,6 +50,13 @@ impl Block {
     }
 }
 
+/// Whether `s` is an address range (`10.0.0.0/16`, `2001:db8::/32`).
+fn is_cidr(s: &str) -> bool {
+    s.split_once('/').is_some_and(|(ip, len)| {
+        ip.parse::<std::net::IpAddr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l <= 128)
+    })
+}
+
 /// The values in which a resource names its own availability zones.
 const ZONE_KEYS: [&str; 3] = [
     "availability_zone",
@@ -1151,20 +1158,23 @@ impl Importer {
     fn security_groups(&mut self) {
         let protects_of = self.protected_by_group();
         let ingress_of = self.ingress_by_group();
-        let mut settings: Vec<(String, Vec<String>, Vec<Value>)> = Vec::new();
+        let mut settings: Vec<(String, Vec<String>, Vec<Value>, Vec<String>)> = Vec::new();
         for b in self.blocks.iter().filter(|b| b.ty == "aws_security_group") {
             let sg = b.address.as_str();
             let protects = protects_of.get(sg).cloned().unwrap_or_default();
             let mut allow: Vec<Value> = Vec::new();
+            let mut unread: Vec<String> = Vec::new();
             for (r, source_group) in ingress_of.get(sg).into_iter().flatten() {
                 let port = r.get("from_port").and_then(Json::as_i64).unwrap_or(0);
                 let mut sources: Vec<String> = Vec::new();
                 let mut cidr = |c: &str| {
-                    sources.push(if c == "0.0.0.0/0" || c == "::/0" {
-                        "internet".to_owned()
-                    } else {
-                        c.to_owned()
-                    });
+                    if c == "0.0.0.0/0" || c == "::/0" {
+                        sources.push("internet".to_owned());
+                    } else if is_cidr(c) {
+                        sources.push(c.to_owned());
+                    } else if !unread.iter().any(|u| u == c) {
+                        unread.push(c.to_owned());
+                    }
                 };
                 for key in ["cidr_blocks", "ipv6_cidr_blocks"] {
                     r.get(key)
@@ -1193,14 +1203,17 @@ impl Importer {
                     }
                 }
             }
-            settings.push((safe_id(sg), protects, allow));
+            settings.push((safe_id(sg), protects, allow, unread));
         }
         drop((protects_of, ingress_of));
         let mut unattached: HashSet<String> = HashSet::new();
-        for (id, protects, allow) in settings {
+        for (id, protects, allow, unread) in settings {
             let Some(c) = self.component_mut(&id) else {
                 continue;
             };
+            for u in unread {
+                c.note(format!("ingress from `{u}` left out: not an address range"));
+            }
             if protects.is_empty() {
                 c.note("protects nothing the plan shows");
             } else {
