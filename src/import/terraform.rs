@@ -50,6 +50,15 @@ impl Block {
     }
 }
 
+/// What a security group becomes: what it protects, its ingress, and the sources that are
+/// not address ranges (left out, and said).
+struct GroupSettings {
+    id: String,
+    protects: Vec<String>,
+    allow: Vec<Value>,
+    unread: Vec<String>,
+}
+
 /// Whether `s` is an address range (`10.0.0.0/16`, `2001:db8::/32`).
 fn is_cidr(s: &str) -> bool {
     s.split_once('/').is_some_and(|(ip, len)| {
@@ -1158,7 +1167,8 @@ impl Importer {
     fn security_groups(&mut self) {
         let protects_of = self.protected_by_group();
         let ingress_of = self.ingress_by_group();
-        let mut settings: Vec<(String, Vec<String>, Vec<Value>, Vec<String>)> = Vec::new();
+        // Per group: its id, what it protects, its ingress, the sources left out.
+        let mut settings: Vec<GroupSettings> = Vec::new();
         for b in self.blocks.iter().filter(|b| b.ty == "aws_security_group") {
             let sg = b.address.as_str();
             let protects = protects_of.get(sg).cloned().unwrap_or_default();
@@ -1203,11 +1213,22 @@ impl Importer {
                     }
                 }
             }
-            settings.push((safe_id(sg), protects, allow, unread));
+            settings.push(GroupSettings {
+                id: safe_id(sg),
+                protects,
+                allow,
+                unread,
+            });
         }
         drop((protects_of, ingress_of));
         let mut unattached: HashSet<String> = HashSet::new();
-        for (id, protects, allow, unread) in settings {
+        for GroupSettings {
+            id,
+            protects,
+            allow,
+            unread,
+        } in settings
+        {
             let Some(c) = self.component_mut(&id) else {
                 continue;
             };
