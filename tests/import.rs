@@ -640,3 +640,19 @@ fn terraform_ingress_from_a_malformed_cidr_is_left_out_and_said() {
         "{yaml}"
     );
 }
+
+/// Found by the import fuzz target: an image name of 4,787 bytes became a `software:` the
+/// loader refuses (longer than 4,096). Imported text is cut, marked with `…`.
+#[test]
+fn an_overlong_image_name_is_cut_and_the_model_loads() {
+    let compose = format!(
+        "services:\n  web:\n    image: \"nginx-{}:1\"\n    ports: [\"80:80\"]\n",
+        "x".repeat(5000)
+    );
+    let p = write_tmp("long-image", &compose);
+    let draft = import::import(Format::Compose, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(yaml.contains("x…\""), "the cut is marked");
+}

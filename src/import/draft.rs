@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 
 use crate::model::Span;
 
+/// The longest text an imported string keeps (the loader accepts 4,096 bytes; `…` is 3).
+pub const MAX_TEXT_BYTES: usize = 4000;
+
 /// A field value, written in YAML flow style.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -28,8 +31,21 @@ pub enum Value {
 
 impl Value {
     /// A quoted string.
+    ///
+    /// Text from the imported files is cut at [`MAX_TEXT_BYTES`] (with `…`): a model's
+    /// strings are bounded, and an image name or label of megabytes must not make the
+    /// imported model fail to load.
     pub fn str(s: impl Into<String>) -> Self {
-        Value::Str(s.into())
+        let mut s: String = s.into();
+        if s.len() > MAX_TEXT_BYTES {
+            let mut end = MAX_TEXT_BYTES;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.truncate(end);
+            s.push('…');
+        }
+        Value::Str(s)
     }
 
     /// A bare word.
