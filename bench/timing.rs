@@ -1,4 +1,4 @@
-//! Timing for the benchmarks: the best of a few runs.
+//! Timing for the benchmarks: the best of a few runs, and the sizes asked for.
 
 use std::time::{Duration, Instant};
 
@@ -13,4 +13,17 @@ pub(crate) fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T)
         out = Some(v);
     }
     (best, out.expect("at least one run"))
+}
+
+/// The sizes given on the command line, or `default` when none is.
+pub(crate) fn sizes_or(default: &[usize]) -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        default.to_vec()
+    } else {
+        sizes
+    }
 }

@@ -8,21 +8,13 @@ mod generate;
 #[path = "../bench/timing.rs"]
 mod timing;
 
-use timing::best_of;
+use timing::{best_of, sizes_or};
 
 use archdoc::model::{Limits, load_str};
 use archdoc::report::ModelReport;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![100, 1_000, 10_000, 100_000]
-    } else {
-        sizes
-    };
+    let sizes = sizes_or(&[100, 1_000, 10_000, 100_000]);
     println!(
         "{:>9} {:>11} {:>10} {:>10} {:>10} {:>12} {:>9}",
         "target", "components", "MB", "parse ms", "check ms", "check µs/c", "findings"

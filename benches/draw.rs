@@ -14,7 +14,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use timing::best_of;
+use timing::{best_of, sizes_or};
 
 use archdoc::model::{Limits, load_str};
 use archdoc::render::{Scene, TextOptions, dot::dot, svg::svg, whiteboard};
@@ -58,15 +58,7 @@ fn graphviz(text: &str, timeout: Duration) -> Option<Result<Duration, String>> {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = sizes_or(&[1_000, 10_000]);
     let timeout = Duration::from_secs(
         std::env::var("ARCHDOC_DOT_TIMEOUT")
             .ok()

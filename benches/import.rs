@@ -14,7 +14,7 @@ use std::sync::Arc;
 use archdoc::import::{SourceFile, terraform};
 use archdoc::model::Limits;
 use serde_json::{Value, json};
-use timing::best_of;
+use timing::{best_of, sizes_or};
 
 const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 /// Resources per generated service.
@@ -136,15 +136,7 @@ fn plan(resources: usize) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![100, 1_000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = sizes_or(&[100, 1_000, 10_000]);
     println!(
         "{:>10} {:>11} {:>10} {:>10} {:>11} {:>13}",
         "resources", "components", "MB", "import ms", "µs/res", "yaml ms"

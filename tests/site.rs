@@ -420,13 +420,9 @@ fn get(port: u16, path: &str) -> Option<String> {
     Some(body)
 }
 
-/// Connections that never send a request cannot lock real requests out: with every place
-/// taken by idle connections (a file limit of 128 leaves 64 places), a new request closes
-/// the oldest silent one and is answered, instead of waiting for the 10 s head timeout.
-#[cfg(unix)]
-#[test]
-fn serve_answers_while_idle_connections_hold_every_place() {
-    let d = scratch("site-serve-idle");
+/// A scratch project holding the seed model, and a free port on loopback to serve it on.
+fn project_to_serve(name: &str) -> (PathBuf, u16) {
+    let d = scratch(name);
     std::fs::create_dir_all(d.join("models")).unwrap();
     std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -434,6 +430,16 @@ fn serve_answers_while_idle_connections_hold_every_place() {
         .local_addr()
         .unwrap()
         .port();
+    (d, port)
+}
+
+/// Connections that never send a request cannot lock real requests out: with every place
+/// taken by idle connections (a file limit of 128 leaves 64 places), a new request closes
+/// the oldest silent one and is answered, instead of waiting for the 10 s head timeout.
+#[cfg(unix)]
+#[test]
+fn serve_answers_while_idle_connections_hold_every_place() {
+    let (d, port) = project_to_serve("site-serve-idle");
     let mut child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -n 128 && exec \"$0\" serve --port {port}"))
@@ -485,14 +491,7 @@ fn serve_answers_while_idle_connections_hold_every_place() {
 
 #[test]
 fn serve_rebuilds_when_a_model_changes_and_shows_a_broken_model() {
-    let d = scratch("site-serve");
-    std::fs::create_dir_all(d.join("models")).unwrap();
-    std::fs::copy("models/foobar.yaml", d.join("models/foobar.yaml")).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (d, port) = project_to_serve("site-serve");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_archdoc"))
         .args(["serve", "--port", &port.to_string()])
         .current_dir(&d)
