@@ -656,3 +656,26 @@ fn an_overlong_image_name_is_cut_and_the_model_loads() {
     import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(yaml.contains("x…\""), "the cut is marked");
 }
+
+/// Found by the import fuzz target: two Compose services whose names are alike in their
+/// first 100 characters got the same id (a duplicate key: the model did not load).
+#[test]
+fn services_alike_in_their_first_hundred_characters_get_distinct_ids() {
+    let long = "a".repeat(120);
+    let compose = format!(
+        "services:\n  {long}x:\n    image: nginx\n    ports: [\"80:80\"]\n  {long}y:\n    image: nginx\n    ports: [\"81:80\"]\n"
+    );
+    let p = write_tmp("alike-names", &compose);
+    let draft = import::import(Format::Compose, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    let long_ids: Vec<&String> = draft
+        .components
+        .iter()
+        .map(|c| &c.id)
+        .filter(|id| id.starts_with("aaaa"))
+        .collect();
+    assert_eq!(long_ids.len(), 2, "{yaml}");
+    assert_ne!(long_ids[0], long_ids[1]);
+}

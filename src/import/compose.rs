@@ -123,7 +123,22 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         ));
     }
 
-    let ids: Vec<String> = active.iter().map(|s| safe_id(&s.name)).collect();
+    // Ids from the names, kept distinct (names alike once made safe, or in their first 100
+    // characters, get `-2`, `-3`...).
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let ids: Vec<String> = active
+        .iter()
+        .map(|s| {
+            let base = safe_id(&s.name);
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            id
+        })
+        .collect();
     let id_of = |name: &str| -> Option<String> {
         active
             .iter()

@@ -292,8 +292,18 @@ impl Draft {
         if entries.len() < 2 {
             return; // the default journeys (and `jobs` for workers) fit
         }
+        let mut used: Vec<String> = self.journeys.iter().map(|j| j.id.clone()).collect();
         for e in entries {
-            let mut j = Element::new(safe_id(&format!("via-{e}")));
+            // Distinct even when the entries' ids are alike in their first characters.
+            let base = safe_id(&format!("via-{e}"));
+            let mut id = base.clone();
+            let mut n = 2;
+            while used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            used.push(id.clone());
+            let mut j = Element::new(id);
             j.set("label", Value::str(format!("Requests to {e}")));
             j.set("entry", Value::word(e));
             if self.reaches_database(e) {

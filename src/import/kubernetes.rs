@@ -286,6 +286,13 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         if workloads.iter().any(|w| w.id == id) {
             id = safe_id(&format!("{}-{}", r.namespace, r.name));
         }
+        // Still taken (the same name twice, or names alike in their first 100 characters).
+        let base = id.clone();
+        let mut n = 2;
+        while workloads.iter().any(|w| w.id == id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
         workloads.push(Workload {
             id,
             name: r.name.clone(),
