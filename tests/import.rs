@@ -679,3 +679,18 @@ fn services_alike_in_their_first_hundred_characters_get_distinct_ids() {
     assert_eq!(long_ids.len(), 2, "{yaml}");
     assert_ne!(long_ids[0], long_ids[1]);
 }
+
+/// Found by the import fuzz target: a zone named as the region (or two zone names alike once
+/// made safe) gave two domains with one id (a duplicate key: the model did not load).
+#[test]
+fn terraform_zone_named_as_its_region_is_one_domain() {
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+      {"address":"aws_instance.a","mode":"managed","type":"aws_instance","name":"a","values":{"availability_zone":"us-east-1b"}},
+      {"address":"aws_instance.b","mode":"managed","type":"aws_instance","name":"b","values":{"availability_zone":"us east-1b"}}
+    ]}},"configuration":{"provider_config":{"aws":{"expressions":{"region":{"constant_value":"us-east-1b"}}}}}}"#;
+    let p = write_tmp("zone-as-region", plan);
+    let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+}

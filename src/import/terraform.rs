@@ -1278,7 +1278,12 @@ impl Importer {
         r.set("label", Value::str(&region));
         self.draft.domains.push(r);
         for z in zones {
-            let mut d = Element::new(safe_id(&z));
+            // Zone names alike once made safe, or a zone named as the region, are one domain.
+            let id = safe_id(&z);
+            if self.draft.domains.iter().any(|d| d.id == id) {
+                continue;
+            }
+            let mut d = Element::new(id);
             d.set("kind", Value::word("zone"));
             d.set("parent", Value::word(&rid));
             d.set("label", Value::str(&z));
