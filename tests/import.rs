@@ -681,12 +681,14 @@ fn services_alike_in_their_first_hundred_characters_get_distinct_ids() {
 }
 
 /// Found by the import fuzz target: a zone named as the region (or two zone names alike once
-/// made safe) gave two domains with one id (a duplicate key: the model did not load).
+/// made safe) gave two domains with one id, or one zone listed twice in a `spread` (the model
+/// did not load).
 #[test]
 fn terraform_zone_named_as_its_region_is_one_domain() {
     let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
       {"address":"aws_instance.a","mode":"managed","type":"aws_instance","name":"a","values":{"availability_zone":"us-east-1b"}},
-      {"address":"aws_instance.b","mode":"managed","type":"aws_instance","name":"b","values":{"availability_zone":"us east-1b"}}
+      {"address":"aws_instance.b","mode":"managed","type":"aws_instance","name":"b","values":{"availability_zone":"us east-1b"}},
+      {"address":"aws_instance.c","mode":"managed","type":"aws_instance","name":"c","values":{"availability_zones":["us-east-1c","us east-1c"]}}
     ]}},"configuration":{"provider_config":{"aws":{"expressions":{"region":{"constant_value":"us-east-1b"}}}}}}"#;
     let p = write_tmp("zone-as-region", plan);
     let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())

@@ -425,17 +425,20 @@ impl Importer {
         out
     }
 
+    /// The domain ids of `zones`, each once (names alike once made safe are one zone).
     fn zone_ids(&self, zones: &[String]) -> Vec<String> {
         let mut seen = self.zones.borrow_mut();
-        zones
-            .iter()
-            .map(|z| {
-                if !seen.contains(z) {
-                    seen.push(z.clone());
-                }
-                safe_id(z)
-            })
-            .collect()
+        let mut ids: Vec<String> = Vec::with_capacity(zones.len());
+        for z in zones {
+            if !seen.contains(z) {
+                seen.push(z.clone());
+            }
+            let id = safe_id(z);
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
     }
 
     fn origin(&self, b: &Block) -> Option<Origin> {
