@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 use serde_saphyr::Spanned;
 
-use super::draft::{Draft, DraftLink, Element, Origin, SourceFile, Value, safe_id};
+use super::draft::{Draft, DraftLink, Element, Origin, SourceFile, Value, distinct_id, safe_id};
 use super::infer::{self, Guess};
 use crate::model::{Limits, ModelError, Span};
 
@@ -129,13 +129,8 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
     let ids: Vec<String> = active
         .iter()
         .map(|s| {
-            let base = safe_id(&s.name);
-            let mut id = base.clone();
-            let mut n = 2;
-            while !taken.insert(id.clone()) {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
+            let id = distinct_id(&safe_id(&s.name), |id| taken.contains(id));
+            taken.insert(id.clone());
             id
         })
         .collect();

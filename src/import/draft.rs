@@ -231,20 +231,13 @@ impl Draft {
     /// (a workload named `user` must not meet the `user` client the importer adds).
     #[must_use]
     pub fn free_id(&self, base: &str) -> String {
-        let taken = |id: &str| {
+        distinct_id(base, |id| {
             self.components
                 .iter()
                 .chain(&self.hosts)
                 .chain(&self.domains)
                 .any(|e| e.id == id)
-        };
-        if !taken(base) {
-            return base.to_owned();
-        }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|id| !taken(id))
-            .unwrap_or_else(|| base.to_owned())
+        })
     }
 
     /// Whether a component with this id exists.
@@ -295,13 +288,9 @@ impl Draft {
         let mut used: Vec<String> = self.journeys.iter().map(|j| j.id.clone()).collect();
         for e in entries {
             // Distinct even when the entries' ids are alike in their first characters.
-            let base = safe_id(&format!("via-{e}"));
-            let mut id = base.clone();
-            let mut n = 2;
-            while used.contains(&id) {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
+            let id = distinct_id(&safe_id(&format!("via-{e}")), |id| {
+                used.iter().any(|u| u == id)
+            });
             used.push(id.clone());
             let mut j = Element::new(id);
             j.set("label", Value::str(format!("Requests to {e}")));
@@ -461,6 +450,19 @@ fn section(out: &mut String, name: &str, elements: &[Element]) {
             out.push('\n');
         }
     }
+}
+
+/// `base`, or the first of `base-2`, `base-3`… that `taken` does not claim: ids made from
+/// names stay distinct when the names are alike once made safe or cut to 100 characters.
+#[must_use]
+pub fn distinct_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| base.to_owned())
 }
 
 /// A name from a source turned into a model id: letters, digits, `-`, `_`, `.`, starting

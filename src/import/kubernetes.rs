@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 use serde_saphyr::Spanned;
 
-use super::draft::{Draft, DraftLink, Element, Origin, SourceFile, Value, safe_id};
+use super::draft::{Draft, DraftLink, Element, Origin, SourceFile, Value, distinct_id, safe_id};
 use super::infer::{self, Guess};
 use crate::model::{Limits, ModelError, Span};
 
@@ -287,12 +287,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             id = safe_id(&format!("{}-{}", r.namespace, r.name));
         }
         // Still taken (the same name twice, or names alike in their first 100 characters).
-        let base = id.clone();
-        let mut n = 2;
-        while workloads.iter().any(|w| w.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = distinct_id(&id, |id| workloads.iter().any(|w| w.id == id));
         workloads.push(Workload {
             id,
             name: r.name.clone(),
