@@ -86,34 +86,35 @@ fn assumed_ways_in(
         .filter(|l| !clients.contains(l.from.as_str()))
         .map(|l| l.to.clone())
         .collect();
-    let kind_of = |draft: &Draft, id: &str| {
-        draft
-            .components
-            .iter()
-            .find(|c| c.id == id)
-            .and_then(|c| c.get("kind").cloned())
-    };
-    let serving = |draft: &Draft, w: &Workload| {
+    // Each component's kind, read once (the lookups below run per workload and per link).
+    let kinds: std::collections::HashMap<String, String> = draft
+        .components
+        .iter()
+        .filter_map(|c| match c.get("kind") {
+            Some(Value::Word(k)) => Some((c.id.clone(), k.clone())),
+            _ => None,
+        })
+        .collect();
+    let serving = |w: &Workload| {
         !w.load_generator
-            && matches!(
-                kind_of(draft, &w.id),
-                Some(Value::Word(k)) if matches!(k.as_str(), "web_server" | "load_balancer" | "app_server")
-            )
+            && kinds.get(&w.id).is_some_and(|k| {
+                matches!(k.as_str(), "web_server" | "load_balancer" | "app_server")
+            })
     };
     // Uncalled workloads that talk to a queue consume it: workers, not ways in.
-    let mut consumers = Vec::new();
-    for w in workloads {
-        if called.contains(&w.id) || !serving(draft, w) {
-            continue;
-        }
-        let to_queue = draft
-            .links
-            .iter()
-            .any(|l| l.from == w.id && kind_of(draft, &l.to) == Some(Value::word("queue")));
-        if to_queue {
-            consumers.push(w.id.clone());
-        }
-    }
+    let queue_readers: BTreeSet<&str> = draft
+        .links
+        .iter()
+        .filter(|l| kinds.get(&l.to).is_some_and(|k| k == "queue"))
+        .map(|l| l.from.as_str())
+        .collect();
+    let consumers: Vec<String> = workloads
+        .iter()
+        .filter(|w| !called.contains(&w.id) && serving(w) && queue_readers.contains(w.id.as_str()))
+        .map(|w| w.id.clone())
+        .collect();
+    // (A consumer becomes a worker below, so it serves no longer.)
+    let serving = |w: &Workload| serving(w) && !consumers.contains(&w.id);
     for id in &consumers {
         if let Some(c) = draft.component_mut(id) {
             c.set("kind", Value::word("worker"));
@@ -131,7 +132,7 @@ fn assumed_ways_in(
     }
     let mut entries: Vec<(String, Origin, bool, Option<String>)> = workloads
         .iter()
-        .filter(|w| !called.contains(&w.id) && serving(draft, w))
+        .filter(|w| !called.contains(&w.id) && serving(w))
         .map(|w| (w.id.clone(), w.origin, false, None))
         .collect();
     if !entries.is_empty() {
@@ -139,13 +140,20 @@ fn assumed_ways_in(
         return entries;
     }
     // Everything is called by something: the workload that reaches the most others.
+    let mut callees: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for l in &draft.links {
+        callees
+            .entry(l.from.as_str())
+            .or_default()
+            .push(l.to.as_str());
+    }
     let reach = |start: &str| {
         let mut seen: BTreeSet<&str> = BTreeSet::from([start]);
         let mut stack = vec![start];
         while let Some(c) = stack.pop() {
-            for l in draft.links.iter().filter(|l| l.from == c) {
-                if seen.insert(l.to.as_str()) {
-                    stack.push(l.to.as_str());
+            for &to in callees.get(c).into_iter().flatten() {
+                if seen.insert(to) {
+                    stack.push(to);
                 }
             }
         }
@@ -153,7 +161,7 @@ fn assumed_ways_in(
     };
     let best = workloads
         .iter()
-        .filter(|w| serving(draft, w))
+        .filter(|w| serving(w))
         .max_by_key(|w| (reach(&w.id), std::cmp::Reverse(w.id.clone())));
     if let Some(w) = best {
         draft.notes.push(format!(
