@@ -1270,6 +1270,14 @@ impl<'a> Resolver<'a> {
                         (r.port, r.from.as_deref(), r.protocol.clone())
                     }
                 };
+                if port == 0 {
+                    self.err(
+                        "model::bad-value",
+                        span,
+                        "port 0 is not a port",
+                        "use the port the firewall admits, 1 to 65535",
+                    );
+                }
                 let source = match from {
                     None => Source::Internet,
                     Some(f) => self.source(f, span),

@@ -470,7 +470,8 @@ impl Model {
 /// The JSON Schema of the model format, for editors (`archdoc schema`).
 #[must_use]
 pub fn schema_json() -> &'static str {
-    include_str!("model.schema.json")
+    static SCHEMA: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(schema::generate)
 }
 
 /// Parses YAML text into `T` with the same limits and error wording as a model file: the
