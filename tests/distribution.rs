@@ -184,3 +184,56 @@ sys.exit(1 if bad else 0)
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `check-jsonschema` (what pre-commit users run) reads the schema, accepts every example
+/// model and refuses one with an unknown kind, naming the field. Skipped, with a line, where it
+/// is not installed (CI installs it from PyPI).
+#[test]
+fn check_jsonschema_accepts_the_examples_and_refuses_an_unknown_kind() {
+    if Command::new("check-jsonschema")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        #[allow(clippy::print_stderr)] // says why the test did nothing
+        {
+            eprintln!("skipped: check-jsonschema is not installed");
+        }
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_archdoc");
+    let dir = workspace("check-jsonschema");
+    let schema = dir.join("schema.json");
+    std::fs::write(
+        &schema,
+        Command::new(bin).arg("schema").output().unwrap().stdout,
+    )
+    .unwrap();
+    let mut models: Vec<_> = std::fs::read_dir("models")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    models.sort();
+    let good = Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(&schema)
+        .args(&models)
+        .output()
+        .unwrap();
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "name: x\ncomponents:\n  a: {kind: mainframe}\n").unwrap();
+    let out = Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(&schema)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("components.a.kind"), "{text}");
+}
