@@ -940,3 +940,62 @@ fn search_finds_words_in_page_bodies_model_descriptions_and_findings_in_a_browse
         "{r}"
     );
 }
+
+/// `serve`'s rebuilds reuse a model's check, drawings and search words while its bytes are
+/// unchanged; what they write must be what a fresh `build` writes, byte for byte, after a
+/// model is edited (its name in the navigation of every page changes), another one added and
+/// the first edit undone.
+#[test]
+fn a_cached_rebuild_writes_what_a_fresh_build_writes() {
+    use archdoc::site::{self, BuildCache, SiteOptions};
+    let dir = scratch("cached-rebuild");
+    std::fs::create_dir_all(dir.join("site")).unwrap();
+    std::fs::create_dir_all(dir.join("models")).unwrap();
+    std::fs::write(dir.join("site/index.md"), "# Home\n\nThe models.\n").unwrap();
+    for m in ["foobar", "scale-up", "workers-and-queue"] {
+        std::fs::copy(
+            format!("models/{m}.yaml"),
+            dir.join(format!("models/{m}.yaml")),
+        )
+        .unwrap();
+    }
+    let opts = SiteOptions {
+        title: "t".to_owned(),
+        base_url: None,
+        pages: dir.join("site"),
+        models: dir.join("models"),
+        theme: None,
+        tolerant: true,
+        extra_script: None,
+        check_links: true,
+        nav: Vec::new(),
+        nav_file: String::new(),
+    };
+    let mut cache = BuildCache::default();
+    let original = std::fs::read_to_string(dir.join("models/foobar.yaml")).unwrap();
+    let edits = [
+        original.replacen("name: ", "name: renamed ", 1),
+        original.replacen("name: ", "name: renamed ", 1),
+        original.clone(),
+    ];
+    site::build_with_cache(&opts, &mut cache).unwrap();
+    for (i, text) in edits.iter().enumerate() {
+        std::fs::write(dir.join("models/foobar.yaml"), text).unwrap();
+        if i == 1 {
+            std::fs::copy(
+                "models/split-writes.yaml",
+                dir.join("models/split-writes.yaml"),
+            )
+            .unwrap();
+        }
+        let warm = site::build_with_cache(&opts, &mut cache).unwrap();
+        let cold = site::build(&opts).unwrap();
+        assert_eq!(
+            warm.files.keys().collect::<Vec<_>>(),
+            cold.files.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &cold.files {
+            assert!(warm.files[path] == *bytes, "edit {i}: {path} differs");
+        }
+    }
+}

@@ -68,6 +68,9 @@ pub struct Site {
     pub broken_models: Vec<String>,
 }
 
+/// Template values by name.
+type PageValues = BTreeMap<&'static str, Value>;
+
 /// A model loaded and checked, or why it did not load.
 type Loaded = Result<(Model, ModelReport), Vec<ModelError>>;
 
@@ -83,12 +86,17 @@ struct SiteModel {
 
 /// What `archdoc serve` keeps between builds so that an edit to one model re-checks and
 /// re-renders that model's page only: each model's check, by the hash of its bytes and its
-/// configuration, and each model page, by that and the hash of its page context. The theme
+/// configuration; each model page's drawings and findings, by that alone; and each model page,
+/// by that and the hash of its page context (the navigation). The theme
 /// is not part of the key: clear the cache when it changes.
 #[derive(Default)]
 pub struct BuildCache {
     models: HashMap<String, ([u8; 32], Arc<Loaded>)>,
     pages: HashMap<String, ([u8; 32], String)>,
+    /// A model page's own values (drawings, findings), by the model's key alone.
+    model_values: HashMap<String, ([u8; 32], Arc<PageValues>)>,
+    /// A model's distinct search words, by the model's key.
+    model_terms: HashMap<String, ([u8; 32], Arc<Vec<String>>)>,
 }
 
 impl BuildCache {
@@ -96,6 +104,8 @@ impl BuildCache {
     pub fn clear(&mut self) {
         self.models.clear();
         self.pages.clear();
+        self.model_values.clear();
+        self.model_terms.clear();
     }
 }
 
@@ -140,6 +150,29 @@ struct SearchEntry {
 #[derive(Default)]
 struct TermIndex {
     terms: BTreeMap<String, Vec<usize>>,
+}
+
+/// The distinct words a search finds a model's page by: its name, description, components,
+/// hosts and findings.
+fn model_terms(model: &Model, report: &ModelReport) -> Vec<String> {
+    let mut own = TermIndex::default();
+    own.add(0, &model.name);
+    if let Some(d) = &model.description {
+        own.add(0, d);
+    }
+    for c in &model.components {
+        own.add(0, &c.id);
+        own.add(0, &component_line(c));
+    }
+    for h in &model.hosts {
+        own.add(0, &h.id);
+        own.add(0, h.title());
+    }
+    for f in &report.findings {
+        own.add(0, &f.message);
+        own.add(0, f.rule);
+    }
+    own.terms.into_keys().collect()
 }
 
 /// Longest word indexed, in characters (longer runs are hashes and keys, not words).
@@ -793,7 +826,22 @@ pub fn build_with_cache(
         let html = match cache.pages.get(&m.url) {
             Some((k, html)) if *k == page_key && m.key != [0; 32] => Ok(html.clone()),
             _ => {
-                let html = model_page_html(&theme, m, ctx);
+                // The page's own part (diagram, whiteboard, findings) depends on the model
+                // only: an edit elsewhere that changes the navigation re-renders the page
+                // around it, not the drawings.
+                let values = match cache.model_values.get(&m.url) {
+                    Some((k, v)) if *k == m.key && m.key != [0; 32] => Arc::clone(v),
+                    _ => {
+                        let v = Arc::new(model_page_values(m));
+                        cache
+                            .model_values
+                            .insert(m.url.clone(), (m.key, Arc::clone(&v)));
+                        v
+                    }
+                };
+                let mut ctx = ctx;
+                ctx.extend(values.iter().map(|(k, v)| (*k, v.clone())));
+                let html = theme.render("model.html", &ser(&ctx));
                 if let Ok(h) = &html {
                     cache.pages.insert(m.url.clone(), (page_key, h.clone()));
                 }
@@ -802,22 +850,19 @@ pub fn build_with_cache(
         };
         put(&mut site, &m.url, html, &mut errors);
         if let Ok((model, report)) = &*m.loaded {
+            let words = match cache.model_terms.get(&m.url) {
+                Some((k, w)) if *k == m.key && m.key != [0; 32] => Arc::clone(w),
+                _ => {
+                    let w = Arc::new(model_terms(model, report));
+                    cache
+                        .model_terms
+                        .insert(m.url.clone(), (m.key, Arc::clone(&w)));
+                    w
+                }
+            };
             let entry = search.len();
-            terms.add(entry, &model.name);
-            if let Some(d) = &model.description {
-                terms.add(entry, d);
-            }
-            for c in &model.components {
-                terms.add(entry, &c.id);
-                terms.add(entry, &component_line(c));
-            }
-            for h in &model.hosts {
-                terms.add(entry, &h.id);
-                terms.add(entry, h.title());
-            }
-            for f in &report.findings {
-                terms.add(entry, &f.message);
-                terms.add(entry, f.rule);
+            for w in words.iter() {
+                terms.terms.entry(w.clone()).or_default().push(entry);
             }
         }
         search.push(SearchEntry {
@@ -1163,7 +1208,8 @@ pub fn model_page(model: &Model, report: &ModelReport) -> Result<String, Box<Mod
     ctx.insert("root", Value::from("../"));
     ctx.insert("current", Value::from(m.url.clone()));
     ctx.insert("nav", ser(Vec::<NavSection>::new()));
-    model_page_html(&theme, &m, ctx)
+    ctx.extend(model_page_values(&m));
+    theme.render("model.html", &ser(&ctx))
 }
 
 /// A template value from anything serde can serialize (safe strings inside stay safe).
@@ -1271,11 +1317,8 @@ fn xml_pre(s: &str) -> String {
 }
 
 #[allow(clippy::too_many_lines)]
-fn model_page_html(
-    theme: &Theme,
-    m: &SiteModel,
-    mut ctx: BTreeMap<&'static str, Value>,
-) -> Result<String, Box<ModelError>> {
+fn model_page_values(m: &SiteModel) -> PageValues {
+    let mut ctx = PageValues::new();
     #[derive(Serialize)]
     struct Head {
         name: String,
@@ -1308,7 +1351,7 @@ fn model_page_html(
                 })
                 .collect();
             ctx.insert("load_errors", ser(&texts));
-            theme.render("model.html", &ser(&ctx))
+            ctx
         }
         Ok((model, report)) => {
             let scene = Scene::new(model);
@@ -1527,7 +1570,7 @@ fn model_page_html(
                 "details_json",
                 Value::from_safe_string(script_json(&details)),
             );
-            theme.render("model.html", &ser(&ctx))
+            ctx
         }
     }
 }
