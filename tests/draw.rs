@@ -541,15 +541,17 @@ fn drawings_cross_no_more_than_graphviz() {
             "{size} components: {n} crossings, dot has {dot_crossings}"
         );
     }
-    // At 1,000 components dot gives up. The target is 1.5 crossings per edge; today
-    // archdoc draws 2.9 (cells packed whole into stripes, hubs and monitoring reached through
-    // the margins), so the test holds that figure until the gap is closed.
+    // At 1,000 components dot gives up. The target is 1.5 crossings per edge; archdoc
+    // draws 2.02 (was 2.94 before margin lanes nested). What is left: the two front load
+    // balancers fan out to every cell down one margin (K(2,33): 528 crossings however the
+    // lanes are ordered on one side), and monitoring agents' runs cross each cell's flows.
+    // The test holds 2.1 until the gap is closed.
     let model = load_str(&generate::model(1000, 42), "gen.yaml", &Limits::default())
         .expect("generated model loads");
     let lay = layout(&Scene::new(&model));
     let (n, edges) = (crossings(&lay), lay.edges.len());
     assert!(
-        n * 10 <= edges * 30,
+        n * 10 <= edges * 21,
         "1,000 components: {n} crossings over {edges} edges"
     );
 }

@@ -673,6 +673,9 @@ pub fn layout(scene: &Scene) -> Layout {
     }
     let mut lane_ids: BTreeMap<(Side, usize, i32, usize, Option<usize>), usize> = BTreeMap::new();
     let mut lane_span: Vec<(Side, usize, usize)> = Vec::new();
+    // How far from its margin each lane's far end lies (the source of an exit's lane, the
+    // target of a fan-in's), in band-local x.
+    let mut lane_reach: Vec<i32> = Vec::new();
     for p in &mut plans {
         if p.lane.is_none() {
             continue;
@@ -686,6 +689,12 @@ pub fn layout(scene: &Scene) -> Layout {
         };
         let id = *lane_ids.entry(key).or_insert_with(|| {
             lane_span.push((side, usize::MAX, 0));
+            let x = if fan_in {
+                local_x[p.entry_box] + size[p.entry_box].0 / 2
+            } else {
+                local_x[p.exit_box] + p.exit_x
+            };
+            lane_reach.push(if side == Side::Left { x } else { content_w - x });
             lane_span.len() - 1
         });
         let (lo, hi) = (p.ch1.min(p.ch2), p.ch1.max(p.ch2));
@@ -693,27 +702,43 @@ pub fn layout(scene: &Scene) -> Layout {
         lane_span[id].2 = lane_span[id].2.max(hi);
         p.lane = Some(id);
     }
+    // Columns: a lane's runs in and out of the margin cross every lane inside it that is
+    // still running there. So lanes nest: a lane that starts later and ends sooner goes
+    // inside (shortest first), and of two lanes over the same channels the one whose far
+    // end lies farther from the margin goes inside (its run then passes no lane: two load
+    // balancers fanning out to every cell below cross once per cell, not once per pair of
+    // edges). Each lane takes the innermost column free over its channels.
     let mut lane_col = vec![0usize; lane_span.len()];
     let mut columns = [0usize; 2];
     for side in [Side::Left, Side::Right] {
         let mut order: Vec<usize> = (0..lane_span.len())
             .filter(|&i| lane_span[i].0 == side)
             .collect();
-        order.sort_by_key(|&i| (lane_span[i].1, lane_span[i].2, i));
-        let mut ends: Vec<usize> = Vec::new();
+        order.sort_by_key(|&i| {
+            let (_, lo, hi) = lane_span[i];
+            (hi - lo, std::cmp::Reverse(lane_reach[i]), lo, i)
+        });
+        // The channel ranges taken in each column, sorted.
+        let mut taken: Vec<BTreeMap<usize, usize>> = Vec::new();
         for i in order {
             let (_, lo, hi) = lane_span[i];
-            let col = match ends.iter().position(|&e| e < lo) {
+            let free = |spans: &BTreeMap<usize, usize>| {
+                spans
+                    .range(..=hi)
+                    .next_back()
+                    .is_none_or(|(_, &end)| end < lo)
+            };
+            let col = match taken.iter().position(free) {
                 Some(c) => c,
                 None => {
-                    ends.push(0);
-                    ends.len() - 1
+                    taken.push(BTreeMap::new());
+                    taken.len() - 1
                 }
             };
-            ends[col] = hi;
+            taken[col].insert(lo, hi);
             lane_col[i] = col;
         }
-        columns[side as usize] = ends.len();
+        columns[side as usize] = taken.len();
     }
     let left_lanes = i32::try_from(columns[0]).unwrap_or(0);
     let right_lanes = i32::try_from(columns[1]).unwrap_or(0);
