@@ -515,8 +515,8 @@ const CROSSING_CEILINGS: &[(&str, usize)] = &[
     ("split-writes", 0),
     // dot: 29 with its racks as clusters, 11 without. The monitoring server sits in a host in
     // the application row, so every agent's report and every check it makes share the
-    // right-hand lane; not yet down to 11.
-    ("workers-and-queue", 26),
+    // right-hand lane; 26 before transposition, 22 now; not yet down to 11.
+    ("workers-and-queue", 22),
 ];
 
 #[test]

@@ -208,10 +208,117 @@ struct Plan {
     side: bool,
 }
 
-/// Lays out `scene`.
+/// Drawings up to this many boxes and edges are improved by transposition (below).
+const MAX_TRANSPOSE_BOXES: usize = 60;
+const MAX_TRANSPOSE_EDGES: usize = 80;
+
+/// Lays out `scene`. On small drawings, the order of boxes within each row is then improved
+/// by transposition: each box is moved to every other place in its row and the move is kept
+/// when the routed drawing (lanes, tracks, ports and all) crosses less, until a pass over
+/// every row changes nothing. Counting on the real routes, not on straight lines between layers, is what lets a
+/// swap that looks neutral between two rows count the margin lanes and channel runs it saves.
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn layout(scene: &Scene) -> Layout {
+    let first = route(scene);
+    if scene.boxes.len() > MAX_TRANSPOSE_BOXES || first.edges.len() > MAX_TRANSPOSE_EDGES {
+        return first;
+    }
+    let mut best_cost = crossings(&first);
+    let mut best = first;
+    let mut order = scene.clone();
+    for _ in 0..6 {
+        let mut improved = false;
+        for r in 0..order.rows.len() {
+            let n = order.rows[r].len();
+            for (i, j) in (0..n).flat_map(|i| (0..n).map(move |j| (i, j))) {
+                if i == j || j + 1 == i {
+                    continue; // moving a box just before its left neighbour is a swap, tried as i - 1 → i
+                }
+                if best_cost == 0 {
+                    return best;
+                }
+                let mut trial = order.clone();
+                let b = trial.rows[r].remove(i);
+                trial.rows[r].insert(j, b);
+                if frames_in_row(&trial, &trial.rows[r]) > frames_in_row(&order, &order.rows[r]) {
+                    continue; // keeps every zone and rack in one frame
+                }
+                let lay = route(&trial);
+                let cost = crossings(&lay);
+                if cost < best_cost {
+                    (best, best_cost, order) = (lay, cost, trial);
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    best
+}
+
+/// A box's failure domains, innermost first (none for a box that is not a host).
+fn box_domains(scene: &Scene, b: usize) -> Vec<usize> {
+    let m = scene.model;
+    let n = m.domains.len();
+    let BoxKind::Host(h) = scene.boxes[b].kind else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut x = m.hosts[h].domain;
+    while let Some(d) = x.filter(|&d| d < n && out.len() <= n) {
+        out.push(d);
+        x = m.domains[d].parent;
+    }
+    out
+}
+
+/// How many domain frames a row's order draws: a frame opens wherever a box's domain is not
+/// its left neighbour's. A move that opens more splits a zone or rack in two.
+fn frames_in_row(scene: &Scene, row: &[usize]) -> usize {
+    let mut frames = 0;
+    let mut before: Vec<usize> = Vec::new();
+    for &b in row {
+        let chain = box_domains(scene, b);
+        frames += chain.iter().filter(|d| !before.contains(d)).count();
+        before = chain;
+    }
+    frames
+}
+
+/// Pairs of edge segments that cross at one point inside both (touching is not crossing), as
+/// a reader counts them.
+fn crossings(lay: &Layout) -> usize {
+    let orient = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| -> i64 {
+        (i64::from(b.0) - i64::from(a.0)) * (i64::from(c.1) - i64::from(a.1))
+            - (i64::from(b.1) - i64::from(a.1)) * (i64::from(c.0) - i64::from(a.0))
+    };
+    type Segment = (usize, (i32, i32), (i32, i32));
+    let segments: Vec<Segment> = lay
+        .edges
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
+        .filter(|(_, a, b)| a != b)
+        .collect();
+    let mut count = 0;
+    for (k, &(i, a, b)) in segments.iter().enumerate() {
+        for &(j, c, d) in &segments[k + 1..] {
+            if i != j
+                && orient(c, d, a).signum() * orient(c, d, b).signum() < 0
+                && orient(a, b, c).signum() * orient(a, b, d).signum() < 0
+            {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// Places boxes in their rows' order and routes every edge.
+#[allow(clippy::too_many_lines)]
+fn route(scene: &Scene) -> Layout {
     let m = scene.model;
     let nb = scene.boxes.len();
 
@@ -1159,19 +1266,7 @@ fn domain_frames(
     if tree.is_empty() {
         return Vec::new();
     }
-    // Each box's domains, innermost first.
-    let chain = |b: usize| -> Vec<usize> {
-        let BoxKind::Host(h) = scene.boxes[b].kind else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut x = m.hosts[h].domain;
-        while let Some(d) = x.filter(|&d| d < n && out.len() <= n) {
-            out.push(d);
-            x = m.domains[d].parent;
-        }
-        out
-    };
+    let chain = |b: usize| box_domains(scene, b);
     let mut order: Vec<usize> = Vec::new();
     let mut stack: Vec<usize> = tree.roots.iter().rev().copied().collect();
     while let Some(d) = stack.pop() {
@@ -1227,12 +1322,20 @@ fn grow(r: Rect, pad: i32, top: i32) -> Rect {
 
 /// The horizontal run of one bus in a channel, and the x of every vertical leaving it: up
 /// (to the row above the channel) or down (to the row below).
+///
+/// A bus carries several edges: each vertical is listed once per edge that takes it, and
+/// each edge's own horizontal run is kept, so that a crossing is counted as often as edges
+/// cross (a run of three edges over one vertical of two is six crossings, as a reader sees
+/// six pairs of lines cross).
 #[derive(Debug, Clone)]
 struct ChannelBus {
     lo: i32,
     hi: i32,
     ups: Vec<i32>,
     downs: Vec<i32>,
+    /// The left and right ends of each edge's run, sorted separately.
+    run_starts: Vec<i32>,
+    run_ends: Vec<i32>,
 }
 
 impl ChannelBus {
@@ -1242,7 +1345,16 @@ impl ChannelBus {
             hi: i32::MIN,
             ups: Vec::new(),
             downs: Vec::new(),
+            run_starts: Vec::new(),
+            run_ends: Vec::new(),
         }
+    }
+
+    /// How many of the bus's edges run across `x` (strictly inside their runs).
+    fn cover(&self, x: i32) -> i64 {
+        let started = self.run_starts.partition_point(|&s| s < x);
+        let ended = self.run_ends.partition_point(|&e| e <= x);
+        i64::try_from(started.saturating_sub(ended)).unwrap_or(i64::MAX)
     }
 }
 
@@ -1335,15 +1447,22 @@ fn cell_stripes(
     Some((stripe_of, stripe + 1))
 }
 
-/// Widens `bus` to reach two more verticals: x, and whether each goes down.
+/// Adds one edge to `bus`: its two verticals (x, and whether each goes down) and its run
+/// between them.
 fn add_to_bus(bus: &mut ChannelBus, ends: [(i32, bool); 2]) {
     for (x, down) in ends {
         bus.lo = bus.lo.min(x);
         bus.hi = bus.hi.max(x);
-        let list = if down { &mut bus.downs } else { &mut bus.ups };
-        if !list.contains(&x) {
-            list.push(x);
+        if down {
+            bus.downs.push(x);
+        } else {
+            bus.ups.push(x);
         }
+    }
+    let (a, b) = (ends[0].0.min(ends[1].0), ends[0].0.max(ends[1].0));
+    if a < b {
+        bus.run_starts.push(a);
+        bus.run_ends.push(b);
     }
 }
 
@@ -1368,6 +1487,8 @@ fn assign_tracks(mut buses: Vec<ChannelBus>) -> (Vec<i32>, i32, i64) {
     for b in &mut buses {
         b.ups.sort_unstable();
         b.downs.sort_unstable();
+        b.run_starts.sort_unstable();
+        b.run_ends.sort_unstable();
     }
     let mut by_left: Vec<usize> = (0..n).collect();
     by_left.sort_by_key(|&i| (buses[i].lo, buses[i].hi, i));
@@ -1389,15 +1510,17 @@ fn assign_tracks(mut buses: Vec<ChannelBus>) -> (Vec<i32>, i32, i64) {
         }
     }
     let ordered = pairs <= MAX_ORDERED_PAIRS;
-    let inside = |xs: &[i32], lo: i32, hi: i32| -> i64 {
-        let a = xs.partition_point(|&x| x <= lo);
-        let b = xs.partition_point(|&x| x < hi);
-        i64::try_from(b.saturating_sub(a)).unwrap_or(i64::MAX)
+    // The edges of `run` crossing the verticals `xs` (those inside its span only).
+    let crossed = |xs: &[i32], run: &ChannelBus| -> i64 {
+        let a = xs.partition_point(|&x| x <= run.lo);
+        let b = xs.partition_point(|&x| x < run.hi);
+        xs[a..b.max(a)].iter().map(|&x| run.cover(x)).sum()
     };
-    // Crossings when `a` runs above `b`.
+    // Crossings when `a` runs above `b`: b's verticals up through a's runs, a's verticals
+    // down through b's.
     let above = |a: usize, b: usize| -> i64 {
         let (a, b) = (&buses[a], &buses[b]);
-        inside(&b.ups, a.lo, a.hi) + inside(&a.downs, b.lo, b.hi)
+        crossed(&b.ups, a) + crossed(&a.downs, b)
     };
     let mut order = by_left.clone();
     if ordered {
