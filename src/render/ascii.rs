@@ -372,10 +372,73 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
         })
     });
 
+    // Failure domains: consecutive boxes of a band in the same domains share one heading, a
+    // rule over their columns with the domain's name ("rack rack-1 in zone az-a"); arrows
+    // into the band pass through it.
+    let headings: Vec<Vec<(usize, usize, String)>> = bands
+        .iter()
+        .map(|band| {
+            let mut groups: Vec<(usize, usize, String)> = Vec::new(); // (first, last, name)
+            for &b in band {
+                let Some(name) = domain_heading(scene, b) else {
+                    continue;
+                };
+                match groups.last_mut() {
+                    Some((_, last, n))
+                        if *n == name && band_of[*last] == band_of[b] && {
+                            let i = band.iter().position(|&o| o == *last).unwrap_or(0);
+                            band.get(i + 1) == Some(&b)
+                        } =>
+                    {
+                        *last = b;
+                    }
+                    _ => groups.push((b, b, name)),
+                }
+            }
+            groups
+        })
+        .collect();
+    let mut heading_y: Option<usize> = None;
+
     // Draw.
     let mut canvas = Canvas::default();
     let mut y = 0;
     for (k, band) in bands.iter().enumerate() {
+        if !headings[k].is_empty() {
+            let hy = heading_y.take().unwrap_or_else(|| {
+                y += 1;
+                y - 1
+            });
+            for (first, last, name) in &headings[k] {
+                let x0 = x_of[*first];
+                // The name after the first box's arrows.
+                let (tx, text) = match in_count[*first] {
+                    0 => (x0, format!("{name} ")),
+                    n => (x0 + 2 * (n - 1) + 1, format!(" {name} ")),
+                };
+                // Over the group's columns, or longer when its name needs it and the next
+                // box leaves room.
+                let next_x = band
+                    .iter()
+                    .position(|b| b == last)
+                    .and_then(|i| band.get(i + 1))
+                    .map_or(page, |&n| x_of[n].saturating_sub(2));
+                let x1 = (x_of[*last] + block_width(&blocks[*last]))
+                    .max(tx + width(&text) + 2)
+                    .min(next_x.max(x_of[*last] + block_width(&blocks[*last])));
+                // The name leaves at least two columns of rule after it.
+                let room = x1.saturating_sub(tx + 2);
+                let text = if room > 3 {
+                    fit(&text, room, &g)
+                } else {
+                    String::new()
+                };
+                let group_end = x_of[*last] + block_width(&blocks[*last]);
+                let end = group_end.max(tx + width(&text) + 2).min(x1.max(group_end));
+                canvas.hline(hy, x0, end.saturating_sub(1));
+                canvas.text(tx, hy, &text);
+            }
+        }
         let mut height = 0;
         for &b in band {
             for (i, line) in blocks[b].iter().enumerate() {
@@ -504,6 +567,12 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
             canvas.vline(x_of[s], stem_top[&s], track_y[&n]);
         }
         if !arrivals.is_empty() {
+            // Into a band with domain headings: through the heading line, then the arrow.
+            let through = headings.get(k + 1).is_some_and(|h| !h.is_empty());
+            if through {
+                heading_y = Some(cursor);
+                cursor += 1;
+            }
             for &(x, from, _) in &arrivals {
                 canvas.vline(x, from, cursor);
                 canvas.arrow(x, cursor);
@@ -622,6 +691,27 @@ fn block_width(block: &[String]) -> usize {
 
 /// The text of box `b`: its title, then its components as a tree, each with the links it
 /// makes that no bus draws.
+/// The failure domains a host shares its fate with, innermost first: "zone az-a in region
+/// eu-west-1"; `None` for a box that is not a host or a host in no domain.
+fn domain_heading(scene: &Scene, b: usize) -> Option<String> {
+    let m = scene.model;
+    let BoxKind::Host(h) = scene.boxes[b].kind else {
+        return None;
+    };
+    let mut chain = Vec::new();
+    let mut x = m.hosts[h].domain;
+    while let Some(d) = x.filter(|&d| d < m.domains.len() && chain.len() < m.domains.len()) {
+        let dom = &m.domains[d];
+        chain.push(crate::render::clean(&format!(
+            "{} {}",
+            dom.kind.as_str(),
+            dom.id
+        )));
+        x = m.domains[d].parent;
+    }
+    (!chain.is_empty()).then(|| chain.join(" in "))
+}
+
 fn block(scene: &Scene, b: usize, listed: &[Vec<usize>], g: &Glyphs, cap: usize) -> Vec<String> {
     let m = scene.model;
     let link_item = |l: usize| {
@@ -670,28 +760,6 @@ fn block(scene: &Scene, b: usize, listed: &[Vec<usize>], g: &Glyphs, cap: usize)
         entries.push(Entry::Component(text, subs));
     }
     let mut lines = vec![truncate(&header, cap, g.ellipsis)];
-    // The failure domains a host shares its fate with, innermost first: "(in zone az-a,
-    // region eu-west-1)".
-    if let BoxKind::Host(h) = scene.boxes[b].kind {
-        let mut chain = Vec::new();
-        let mut x = m.hosts[h].domain;
-        while let Some(d) = x.filter(|&d| d < m.domains.len() && chain.len() < m.domains.len()) {
-            let dom = &m.domains[d];
-            chain.push(crate::render::clean(&format!(
-                "{} {}",
-                dom.kind.as_str(),
-                dom.id
-            )));
-            x = m.domains[d].parent;
-        }
-        if !chain.is_empty() {
-            lines.push(truncate(
-                &format!("(in {})", chain.join(", ")),
-                cap,
-                g.ellipsis,
-            ));
-        }
-    }
     let n = entries.len();
     for (i, e) in entries.into_iter().enumerate() {
         let last = i + 1 == n;
