@@ -644,6 +644,11 @@ pub fn component_line(c: &Component) -> String {
             format!("allows {}", ports.join(", "))
         });
     }
+    // A managed service over several zones sits in no zone's frame: the line says it spans
+    // them (its shared fate is the region's, not one zone's).
+    if c.managed && c.zones.len() > 1 {
+        quals.push(format!("{} zones", c.zones.len()));
+    }
     let folded = match c.replicas {
         Some(n) if n > 1 => format!(" x {n}"),
         _ => String::new(),
