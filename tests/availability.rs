@@ -239,3 +239,62 @@ fn pairs_say_what_the_two_share() {
     );
     assert!(r.findings.iter().any(|f| f.rule == "shared-fate-pair"));
 }
+
+/// The exact budget is the model's, not each journey's: once it is spent, the remaining
+/// journeys are estimated by sampling (and say so), whatever their number. Journeys with the
+/// same requirements are computed once and get the same figures.
+#[test]
+fn the_exact_budget_is_shared_by_the_journeys_of_a_model() {
+    let src = std::fs::read_to_string("models/foobar.yaml").unwrap();
+    let m = model(&src);
+    let g = ArchGraph::new(&m);
+    let full = Analysis::new(&g);
+    assert!(
+        full.availability
+            .iter()
+            .all(|a| a.method.describe().starts_with("exact")),
+        "{:?}",
+        full.availability
+    );
+    // A budget that the first journey spends: the others are sampled.
+    let first = match full.availability[0].method {
+        archdoc::analysis::availability::Method::Exact { nodes } => nodes,
+        archdoc::analysis::availability::Method::MonteCarlo { .. } => unreachable!(),
+    };
+    let tight = Analysis::with_bdd_budget(&g, first);
+    assert!(tight.availability[0].method.describe().starts_with("exact"));
+    assert!(
+        tight
+            .availability
+            .iter()
+            .any(|a| a.method.describe().starts_with("Monte Carlo")),
+        "no journey was left to sampling"
+    );
+    for (j, a) in m.journeys.iter().zip(&tight.availability).skip(1) {
+        let key = archdoc::analysis::journeys::requirements_key(&tight.journeys[0].graph);
+        let same = archdoc::analysis::journeys::requirements_key(
+            &tight.journeys[m.journeys.iter().position(|x| x.id == j.id).unwrap()].graph,
+        ) == key;
+        if same {
+            assert_eq!(a.availability, tight.availability[0].availability);
+        } else {
+            assert!(
+                a.method.describe().starts_with("Monte Carlo"),
+                "{}: {}",
+                j.id,
+                a.method.describe()
+            );
+        }
+    }
+}
+
+/// Two journeys with the same requirements (two names for one path) get the same figures.
+#[test]
+fn journeys_with_the_same_requirements_are_computed_once_with_the_same_figures() {
+    let av = availabilities(
+        "name: twins\nhosts: {h1: {}, h2: {}}\ncomponents:\n  user: {kind: client}\n  a: {kind: web_server, host: h1}\n  b: {kind: app_server, host: h2}\nlinks:\n  - {from: user, to: a, journeys: [browse, search]}\n  - {from: a, to: b, journeys: [browse, search]}\njourneys: {browse: {}, search: {}}\n",
+    );
+    assert_eq!(av.len(), 2);
+    assert_eq!(av[0].1, av[1].1);
+    assert_eq!(av[0].2, av[1].2);
+}

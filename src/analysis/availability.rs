@@ -485,9 +485,24 @@ const SAMPLES: usize = 20_000;
 /// Candidate units past which pairs are not enumerated.
 const MAX_PAIR_UNITS: usize = 300;
 
+/// BDD nodes for all the journeys of one model together: past it, the remaining journeys are
+/// estimated by sampling, so a model with thousands of journeys costs a bounded amount of
+/// exact work, not thousands of full budgets.
+pub const MODEL_BDD_BUDGET: usize = 4_000_000;
+
 /// The availability of one analysed journey.
 #[must_use]
 pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyAvailability {
+    journey_availability_within(g, jf, BDD_BUDGET)
+}
+
+/// [`journey_availability`] with at most `budget` BDD nodes (what is left of the model's).
+#[must_use]
+pub fn journey_availability_within(
+    g: &ArchGraph<'_>,
+    jf: &JourneyFailures,
+    budget: usize,
+) -> JourneyAvailability {
     let jg = &jf.graph;
     let units: Vec<u32> = (0..jg.gates.len())
         .filter(|&i| jg.reached[i] && jg.gates[i].unit)
@@ -510,8 +525,8 @@ pub fn journey_availability(g: &ArchGraph<'_>, jf: &JourneyFailures) -> JourneyA
     };
     let propagator = Propagator::new(jg);
 
-    let bdd = if units.len() <= MAX_BDD_UNITS {
-        build_bdd(jg, BDD_BUDGET)
+    let bdd = if units.len() <= MAX_BDD_UNITS && budget > 0 {
+        build_bdd(jg, budget.min(BDD_BUDGET))
     } else {
         None
     };

@@ -261,6 +261,35 @@ pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
     }
 }
 
+/// Everything a journey's availability depends on, as numbers: each gate it reaches with what
+/// it stands for, whether it fails by itself, where it is placed and what it needs. Two
+/// journeys with equal keys have equal availability, limits and pairs.
+#[must_use]
+pub fn requirements_key(jg: &JourneyGraph) -> Vec<u64> {
+    let mut key = vec![u64::from(jg.root)];
+    for (i, gate) in jg.gates.iter().enumerate() {
+        if !jg.reached.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let (tag, a, b) = match gate.kind {
+            GateKind::Graph(n) => (0, n.index() as u64, 0),
+            GateKind::Journey => (1, 0, 0),
+            GateKind::Connection(l) => (2, l as u64, 0),
+            GateKind::Instance(c, k) => (3, c as u64, u64::from(k)),
+            GateKind::Promotion(c) => (4, c as u64, 0),
+        };
+        key.extend([i as u64, tag, a, b, u64::from(gate.unit)]);
+        key.push(gate.placed.map_or(u64::MAX, u64::from));
+        key.push(gate.groups.len() as u64);
+        for group in &gate.groups {
+            key.push(group.need as u64);
+            key.push(group.alts.len() as u64);
+            key.extend(group.alts.iter().map(|&g| u64::from(g)));
+        }
+    }
+    key
+}
+
 fn gid(n: NodeIndex) -> GateId {
     GateId::try_from(n.index()).unwrap_or(GateId::MAX)
 }

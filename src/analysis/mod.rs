@@ -9,7 +9,7 @@ pub mod failure;
 pub mod journeys;
 pub mod nominal;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::NodeIndex;
 
@@ -33,13 +33,35 @@ impl Analysis {
     /// Analyses every journey of the graph's model.
     #[must_use]
     pub fn new(g: &ArchGraph<'_>) -> Self {
+        Self::with_bdd_budget(g, availability::MODEL_BDD_BUDGET)
+    }
+
+    /// [`Analysis::new`] with `budget` BDD nodes for all journeys together; journeys past it
+    /// are estimated by sampling.
+    #[must_use]
+    pub fn with_bdd_budget(g: &ArchGraph<'_>, budget: usize) -> Self {
         let journeys: Vec<JourneyFailures> = (0..g.model.journeys.len())
             .map(|j| failure::analyse(g, journeys::compile(g, j)))
             .collect();
-        let availability = journeys
-            .iter()
-            .map(|jf| availability::journey_availability(g, jf))
-            .collect();
+        // One exact budget for the whole model, and journeys with the same requirements
+        // (often `read` and `all`) computed once.
+        let mut budget = budget;
+        let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+        let mut availability: Vec<availability::JourneyAvailability> =
+            Vec::with_capacity(journeys.len());
+        for jf in &journeys {
+            let shape = journeys::requirements_key(&jf.graph);
+            if let Some(&earlier) = seen.get(&shape) {
+                availability.push(availability[earlier].clone());
+                continue;
+            }
+            let a = availability::journey_availability_within(g, jf, budget);
+            if let availability::Method::Exact { nodes } = a.method {
+                budget = budget.saturating_sub(nodes);
+            }
+            seen.insert(shape, availability.len());
+            availability.push(a);
+        }
         let nominal_down = journeys
             .iter()
             .map(|jf| availability::nominal_down(&jf.graph))
