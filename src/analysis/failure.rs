@@ -335,7 +335,7 @@ impl JourneyFailures {
     /// Explains, step by step from the journey down, why the loss of `unit` breaks it.
     #[must_use]
     pub fn explain(&self, g: &ArchGraph<'_>, unit: NodeIndex) -> Vec<String> {
-        let mut u = GateId::try_from(unit.index()).unwrap_or(GateId::MAX);
+        let mut u = self.graph.gate_of(unit).unwrap_or(GateId::MAX);
         // A replica group is not a unit itself: explain through the instance that is.
         if let Node::Component(c) = g.graph[unit]
             && g.model.components[c].replicas.is_some()
@@ -359,7 +359,7 @@ impl JourneyFailures {
                 steps.push(format!(
                     "`{}` {} `{}`",
                     self.name(g, cur),
-                    placed_verb(g, cur),
+                    placed_verb(g, &self.graph, cur),
                     self.name(g, p)
                 ));
                 cur = p;
@@ -573,9 +573,9 @@ impl JourneyFailures {
     }
 }
 
-fn placed_verb(g: &ArchGraph<'_>, gate: GateId) -> &'static str {
-    match g.graph.node_weight(NodeIndex::new(gate as usize)) {
-        Some(Node::Component(_)) => "runs on",
+fn placed_verb(g: &ArchGraph<'_>, jg: &JourneyGraph, gate: GateId) -> &'static str {
+    match jg.gates.get(gate as usize).map(|gate| gate.kind) {
+        Some(GateKind::Graph(n)) if matches!(g.graph[n], Node::Component(_)) => "runs on",
         _ => "is in",
     }
 }

@@ -9,7 +9,7 @@
 //! the primary (or a replica that is promoted automatically), and monitoring is never on the
 //! request path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::NodeIndex;
 
@@ -115,7 +115,8 @@ pub struct Gate {
 pub struct JourneyGraph {
     /// The journey (index into `Model::journeys`).
     pub journey: usize,
-    /// Every gate; the first `node_count` are the graph's nodes.
+    /// Every gate the journey needs: the graph's nodes first, in node order, then the gates
+    /// made for the journey.
     pub gates: Vec<Gate>,
     /// The journey's own gate.
     pub root: GateId,
@@ -188,60 +189,46 @@ pub fn entry_groups(g: &ArchGraph<'_>, journey: usize) -> Vec<Vec<usize>> {
 }
 
 /// Compiles journey `journey` of the graph into gates.
+///
+/// Only what the journey needs gets a gate: the graph nodes it reaches (in node order), then
+/// the gates made for it (instances, connections, promotions, the journey itself) in the order
+/// they were made. A journey's size is what it touches, not the size of the model.
 #[must_use]
 pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
-    let model = g.model;
-    let n = g.node_count();
-    let mut gates: Vec<Gate> = Vec::with_capacity(n + 1);
-    for idx in 0..n {
-        let node = NodeIndex::new(idx);
-        let (unit, placed) = match g.graph[node] {
-            Node::Domain(d) => (true, model.domains[d].parent.map(|p| gid(g.domain(p)))),
-            Node::Host(h) => (true, model.hosts[h].domain.map(|d| gid(g.domain(d)))),
-            Node::Component(c) => (
-                is_unit(model, c),
-                if model.components[c].replicas.is_some() {
-                    None // the instances are placed, each on its own
-                } else {
-                    model.components[c].host.map(|h| gid(g.host(h)))
-                },
-            ),
-        };
-        gates.push(Gate {
-            kind: GateKind::Graph(node),
-            unit,
-            placed,
-            groups: Vec::new(),
-        });
-    }
-    let root = push(&mut gates, GateKind::Journey);
-    gates[root as usize].groups = entry_groups(g, journey)
+    let mut b = Builder {
+        g,
+        gates: Vec::new(),
+        of_node: HashMap::new(),
+    };
+    let root = push(&mut b.gates, GateKind::Journey);
+    let entry: Vec<Group> = entry_groups(g, journey)
         .into_iter()
         .map(|alts| {
             Group::any(
-                alts.into_iter().map(|c| gid(g.component(c))).collect(),
+                alts.into_iter().map(|c| b.node(g.component(c))).collect(),
                 Reason::Entry,
             )
         })
         .collect();
+    b.gates[root as usize].groups = entry;
 
     // Breadth-first from the journey, filling in each component's requirements once.
-    let mut reached = vec![false; gates.len()];
+    let mut reached = vec![false; b.gates.len()];
     let mut queue = vec![root];
     reached[root as usize] = true;
     let mut head = 0;
     while head < queue.len() {
         let gate = queue[head];
         head += 1;
-        if let GateKind::Graph(node) = gates[gate as usize].kind
+        if let GateKind::Graph(node) = b.gates[gate as usize].kind
             && let Node::Component(c) = g.graph[node]
         {
-            let groups = component_groups(g, journey, c, &mut gates);
-            gates[gate as usize].groups = groups;
-            // Connection gates may have been added.
-            reached.resize(gates.len(), false);
+            let groups = component_groups(&mut b, journey, c);
+            b.gates[gate as usize].groups = groups;
         }
-        let gt = &gates[gate as usize];
+        // Gates may have been made for the requirements.
+        reached.resize(b.gates.len(), false);
+        let gt = &b.gates[gate as usize];
         let needs = gt
             .placed
             .iter()
@@ -253,11 +240,118 @@ pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
             }
         }
     }
+
+    // Final numbering: graph nodes in node order, then the gates made, in the order made.
+    let mut order: Vec<usize> = (0..b.gates.len()).filter(|&i| reached[i]).collect();
+    order.sort_by_key(|&i| b.key(i));
+    let mut new_id = vec![GateId::MAX; b.gates.len()];
+    for (k, &i) in order.iter().enumerate() {
+        new_id[i] = GateId::try_from(k).unwrap_or(GateId::MAX);
+    }
+    let renumber = |id: GateId| new_id.get(id as usize).copied().unwrap_or(GateId::MAX);
+    let mut old = std::mem::take(&mut b.gates);
+    let gates: Vec<Gate> = order
+        .iter()
+        .map(|&i| {
+            let mut gate = std::mem::replace(
+                &mut old[i],
+                Gate {
+                    kind: GateKind::Journey,
+                    unit: false,
+                    placed: None,
+                    groups: Vec::new(),
+                },
+            );
+            gate.placed = gate.placed.map(renumber);
+            for group in &mut gate.groups {
+                for a in &mut group.alts {
+                    *a = renumber(*a);
+                }
+            }
+            gate
+        })
+        .collect();
+    let reached = vec![true; gates.len()];
     JourneyGraph {
         journey,
         gates,
-        root,
+        root: renumber(root),
         reached,
+    }
+}
+
+impl JourneyGraph {
+    /// The gate of graph node `n`, when the journey needs it.
+    #[must_use]
+    pub fn gate_of(&self, n: NodeIndex) -> Option<GateId> {
+        let graph_gates = self
+            .gates
+            .partition_point(|gate| matches!(gate.kind, GateKind::Graph(_)));
+        let i = self.gates[..graph_gates].partition_point(|gate| match gate.kind {
+            GateKind::Graph(m) => m < n,
+            _ => false,
+        });
+        match self.gates.get(i).map(|gate| gate.kind) {
+            Some(GateKind::Graph(m)) if m == n => GateId::try_from(i).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Makes a journey's gates: one per graph node it needs (made on first use, with its
+/// placement), and the extra gates of `push`.
+struct Builder<'a, 'g> {
+    g: &'a ArchGraph<'g>,
+    gates: Vec<Gate>,
+    of_node: HashMap<NodeIndex, GateId>,
+}
+
+impl Builder<'_, '_> {
+    /// The gate of graph node `n`, made (with the gates of its placement chain) on first use.
+    fn node(&mut self, n: NodeIndex) -> GateId {
+        if let Some(&id) = self.of_node.get(&n) {
+            return id;
+        }
+        let model = self.g.model;
+        // Made innermost first along the placement chain, up to a gate already made; the
+        // placements are filled in after, when every gate of the chain exists.
+        let mut made: Vec<(GateId, Option<NodeIndex>)> = Vec::new();
+        let mut next = Some(n);
+        while let Some(x) = next {
+            if self.of_node.contains_key(&x) {
+                break;
+            }
+            let (unit, placed) = match self.g.graph[x] {
+                Node::Domain(d) => (true, model.domains[d].parent.map(|p| self.g.domain(p))),
+                Node::Host(h) => (true, model.hosts[h].domain.map(|d| self.g.domain(d))),
+                Node::Component(c) => (
+                    is_unit(model, c),
+                    if model.components[c].replicas.is_some() {
+                        None // the instances are placed, each on its own
+                    } else {
+                        model.components[c].host.map(|h| self.g.host(h))
+                    },
+                ),
+            };
+            let id = push(&mut self.gates, GateKind::Graph(x));
+            self.gates[id as usize].unit = unit;
+            self.of_node.insert(x, id);
+            made.push((id, placed));
+            next = placed;
+        }
+        for (id, placed) in made {
+            self.gates[id as usize].placed = placed.and_then(|p| self.of_node.get(&p).copied());
+        }
+        self.of_node.get(&n).copied().unwrap_or(GateId::MAX)
+    }
+
+    /// The order gates are finally numbered in: graph nodes by node index, then the others
+    /// in the order they were made.
+    fn key(&self, i: usize) -> (u8, usize) {
+        match self.gates[i].kind {
+            GateKind::Graph(n) => (0, n.index()),
+            _ => (1, i),
+        }
     }
 }
 
@@ -290,10 +384,6 @@ pub fn requirements_key(jg: &JourneyGraph) -> Vec<u64> {
     key
 }
 
-fn gid(n: NodeIndex) -> GateId {
-    GateId::try_from(n.index()).unwrap_or(GateId::MAX)
-}
-
 fn push(gates: &mut Vec<Gate>, kind: GateKind) -> GateId {
     gates.push(Gate {
         kind,
@@ -305,12 +395,8 @@ fn push(gates: &mut Vec<Gate>, kind: GateKind) -> GateId {
 }
 
 /// The requirement groups of component `c` in journey `journey`.
-fn component_groups(
-    g: &ArchGraph<'_>,
-    journey: usize,
-    c: usize,
-    gates: &mut Vec<Gate>,
-) -> Vec<Group> {
+fn component_groups(b: &mut Builder<'_, '_>, journey: usize, c: usize) -> Vec<Group> {
+    let g = b.g;
     let model = g.model;
     let comp = &model.components[c];
     let data = model.journeys[journey].data;
@@ -319,18 +405,16 @@ fn component_groups(
     if let Some(n) = comp.replicas {
         let mut alts = Vec::with_capacity(n as usize);
         for i in 0..n {
-            let inst = push(gates, GateKind::Instance(c, i));
+            let inst = push(&mut b.gates, GateKind::Instance(c, i));
             let slot = i as usize;
             let placed = if !comp.placement_hosts.is_empty() {
-                Some(gid(g.host(
-                    comp.placement_hosts[slot % comp.placement_hosts.len()],
-                )))
+                Some(b.node(g.host(comp.placement_hosts[slot % comp.placement_hosts.len()])))
             } else if !comp.spread.is_empty() {
-                Some(gid(g.domain(comp.spread[slot % comp.spread.len()])))
+                Some(b.node(g.domain(comp.spread[slot % comp.spread.len()])))
             } else {
-                comp.host.map(|h| gid(g.host(h)))
+                comp.host.map(|h| b.node(g.host(h)))
             };
-            let gate = &mut gates[inst as usize];
+            let gate = &mut b.gates[inst as usize];
             gate.unit = true;
             gate.placed = placed;
             alts.push(inst);
@@ -344,7 +428,7 @@ fn component_groups(
     // A managed service spanning zones fails with all of them, never with one.
     if !comp.zones.is_empty() {
         groups.push(Group::any(
-            comp.zones.iter().map(|&d| gid(g.domain(d))).collect(),
+            comp.zones.iter().map(|&d| b.node(g.domain(d))).collect(),
             Reason::Zones(c),
         ));
     }
@@ -374,7 +458,7 @@ fn component_groups(
             (pool, comp.needed_members() as usize)
         };
         groups.push(Group {
-            alts: alts.into_iter().map(|m| gid(g.component(m))).collect(),
+            alts: alts.into_iter().map(|m| b.node(g.component(m))).collect(),
             need,
             reason: Reason::Pool(c),
         });
@@ -386,13 +470,13 @@ fn component_groups(
         .collect();
     if !members.is_empty() {
         let alts = if comp.failover == Failover::Automatic {
-            let mut alts = vec![gid(g.component(members[0]))];
+            let mut alts = vec![b.node(g.component(members[0]))];
             for &m in &members[1..] {
-                alts.push(promoted(g, comp.failover_by, m, gates));
+                alts.push(promoted(b, comp.failover_by, m));
             }
             alts
         } else {
-            vec![gid(g.component(members[0]))]
+            vec![b.node(g.component(members[0]))]
         };
         groups.push(Group::any(alts, Reason::Members(c)));
     }
@@ -404,7 +488,7 @@ fn component_groups(
         .collect();
 
     if comp.kind == Kind::Client {
-        client_groups(g, &declared, gates, &mut groups);
+        client_groups(b, &declared, &mut groups);
         return groups;
     }
 
@@ -414,7 +498,7 @@ fn component_groups(
         let to = model.links[l].to;
         let target = &model.components[to];
         if !target.kind.is_data_store() {
-            groups.push(Group::any(vec![gid(g.component(to))], Reason::Link(l)));
+            groups.push(Group::any(vec![b.node(g.component(to))], Reason::Link(l)));
             continue;
         }
         if data == DataAccess::None {
@@ -427,14 +511,14 @@ fn component_groups(
         if write && target.role == Some(Role::Replica) {
             continue; // a replica takes no writes
         }
-        for a in endpoint_alternatives(g, to, gates) {
+        for a in endpoint_alternatives(b, to) {
             if !entry.0.contains(&a) {
                 entry.0.push(a);
             }
         }
     }
     for (cluster, (mut alts, _)) in clusters {
-        alts.sort_unstable();
+        alts.sort_unstable_by_key(|&a| b.key(a as usize));
         groups.push(Group::any(
             alts,
             Reason::Data {
@@ -449,12 +533,13 @@ fn component_groups(
 /// The databases that can answer on a connection to database `db`: the database itself, and,
 /// when it is a primary with automatic failover, the replicas that would be promoted (each
 /// needing the failover performer too, when the model names one).
-fn endpoint_alternatives(g: &ArchGraph<'_>, db: usize, gates: &mut Vec<Gate>) -> Vec<GateId> {
+fn endpoint_alternatives(b: &mut Builder<'_, '_>, db: usize) -> Vec<GateId> {
+    let g = b.g;
     let comp = &g.model.components[db];
-    let mut out = vec![gid(g.component(db))];
+    let mut out = vec![b.node(g.component(db))];
     if comp.failover == Failover::Automatic {
         for r in g.replicas_of(db) {
-            out.push(promoted(g, comp.failover_by, r, gates));
+            out.push(promoted(b, comp.failover_by, r));
         }
     }
     out
@@ -462,26 +547,24 @@ fn endpoint_alternatives(g: &ArchGraph<'_>, db: usize, gates: &mut Vec<Gate>) ->
 
 /// Standby `standby` as an alternative: itself, or, when `by` performs the failover, a gate
 /// that needs both the standby and the performer.
-fn promoted(g: &ArchGraph<'_>, by: Option<usize>, standby: usize, gates: &mut Vec<Gate>) -> GateId {
+fn promoted(b: &mut Builder<'_, '_>, by: Option<usize>, standby: usize) -> GateId {
+    let g = b.g;
     let Some(by) = by else {
-        return gid(g.component(standby));
+        return b.node(g.component(standby));
     };
-    let gate = push(gates, GateKind::Promotion(standby));
-    gates[gate as usize].groups = vec![
-        Group::any(vec![gid(g.component(standby))], Reason::Promotion),
-        Group::any(vec![gid(g.component(by))], Reason::Promotion),
+    let gate = push(&mut b.gates, GateKind::Promotion(standby));
+    let groups = vec![
+        Group::any(vec![b.node(g.component(standby))], Reason::Promotion),
+        Group::any(vec![b.node(g.component(by))], Reason::Promotion),
     ];
+    b.gates[gate as usize].groups = groups;
     gate
 }
 
 /// A client looks up DNS (when records point where it connects) and connects to any one of
 /// its entry points.
-fn client_groups(
-    g: &ArchGraph<'_>,
-    declared: &[usize],
-    gates: &mut Vec<Gate>,
-    groups: &mut Vec<Group>,
-) {
+fn client_groups(b: &mut Builder<'_, '_>, declared: &[usize], groups: &mut Vec<Group>) {
+    let g = b.g;
     let model = g.model;
     let mut connect: Vec<GateId> = Vec::new();
     let mut lookups: Vec<usize> = Vec::new();
@@ -493,27 +576,28 @@ fn client_groups(
         }
         let resolvers = g.resolvers_of(to);
         if resolvers.is_empty() {
-            connect.push(gid(g.component(to)));
+            connect.push(b.node(g.component(to)));
         } else {
-            let conn = push(gates, GateKind::Connection(l));
-            gates[conn as usize].groups = vec![
-                Group::any(vec![gid(g.component(to))], Reason::Link(l)),
+            let conn = push(&mut b.gates, GateKind::Connection(l));
+            let groups = vec![
+                Group::any(vec![b.node(g.component(to))], Reason::Link(l)),
                 Group::any(
-                    resolvers.iter().map(|&r| gid(g.component(r))).collect(),
+                    resolvers.iter().map(|&r| b.node(g.component(r))).collect(),
                     Reason::Resolve,
                 ),
             ];
+            b.gates[conn as usize].groups = groups;
             connect.push(conn);
         }
     }
     for dns in &lookups {
-        groups.push(Group::any(vec![gid(g.component(*dns))], Reason::Lookup));
+        groups.push(Group::any(vec![b.node(g.component(*dns))], Reason::Lookup));
     }
     if connect.is_empty() && !lookups.is_empty() {
         // The client only talks to DNS: it then connects to whatever the records point at.
         for &dns in &lookups {
             for r in &model.components[dns].records {
-                let t = gid(g.component(r.target));
+                let t = b.node(g.component(r.target));
                 if !connect.contains(&t) {
                     connect.push(t);
                 }
@@ -524,7 +608,7 @@ fn client_groups(
         // A client with no links reaches whatever any DNS record points at.
         for c in &model.components {
             for r in &c.records {
-                let t = gid(g.component(r.target));
+                let t = b.node(g.component(r.target));
                 if !connect.contains(&t) {
                     connect.push(t);
                 }
