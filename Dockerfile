@@ -9,6 +9,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY themes ./themes
+# `archdoc init` writes this model; it is compiled into the binary.
+COPY models/simple-web-stack.yaml ./models/
 COPY benches ./benches
 RUN cargo build --release --locked --bin archdoc && strip target/release/archdoc
 
