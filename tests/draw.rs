@@ -10,7 +10,7 @@ mod common;
 mod generate;
 
 use archdoc::model::{Limits, load_file, load_str};
-use archdoc::render::svg::{EdgeKind, Layout, layout, svg};
+use archdoc::render::svg::{EdgeKind, Layout, crossings, layout, svg};
 use archdoc::render::{Scene, TextOptions, dot::dot, mermaid::mermaid, whiteboard};
 use archdoc::report::ModelReport;
 use common::{Rng, random_model};
@@ -460,45 +460,6 @@ fn graphviz_accepts_the_dot_export_when_installed() {
             err.chars().take(300).collect::<String>()
         );
     }
-}
-
-/// Pairs of segments of two different drawn edges whose interiors cross at one point (the
-/// count `../shared/checks/crossings.py` makes over the SVG; touching or overlapping is not
-/// crossing).
-fn crossings(lay: &Layout) -> usize {
-    fn orient(a: (i32, i32), b: (i32, i32), c: (i32, i32)) -> i64 {
-        let (ax, ay, bx, by, cx, cy) = (
-            i64::from(a.0),
-            i64::from(a.1),
-            i64::from(b.0),
-            i64::from(b.1),
-            i64::from(c.0),
-            i64::from(c.1),
-        );
-        (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-    }
-    type Segment = (usize, (i32, i32), (i32, i32));
-    let segments: Vec<Segment> = lay
-        .edges
-        .iter()
-        .enumerate()
-        .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
-        .filter(|(_, a, b)| a != b)
-        .collect();
-    let mut count = 0;
-    for (k, &(i, a, b)) in segments.iter().enumerate() {
-        for &(j, c, d) in &segments[k + 1..] {
-            if i == j {
-                continue;
-            }
-            let (d1, d2) = (orient(c, d, a), orient(c, d, b));
-            let (d3, d4) = (orient(a, b, c), orient(a, b, d));
-            if d1.signum() * d2.signum() < 0 && d3.signum() * d4.signum() < 0 {
-                count += 1;
-            }
-        }
-    }
-    count
 }
 
 /// Crossings in Graphviz `dot`'s drawing of the same graphs (`archdoc draw --format dot | dot

@@ -287,9 +287,11 @@ fn frames_in_row(scene: &Scene, row: &[usize]) -> usize {
     frames
 }
 
-/// Pairs of edge segments that cross at one point inside both (touching is not crossing), as
-/// a reader counts them.
-fn crossings(lay: &Layout) -> usize {
+/// Pairs of segments of two different edges that cross at one point inside both (touching or
+/// running along is not crossing): the count `../shared/checks/crossings.py` makes over the
+/// SVG, used by the transposition above and by the crossing tests.
+#[must_use]
+pub fn crossings(lay: &Layout) -> usize {
     let orient = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| -> i64 {
         (i64::from(b.0) - i64::from(a.0)) * (i64::from(c.1) - i64::from(a.1))
             - (i64::from(b.1) - i64::from(a.1)) * (i64::from(c.0) - i64::from(a.0))
