@@ -641,6 +641,41 @@ fn terraform_ingress_from_a_malformed_cidr_is_left_out_and_said() {
     );
 }
 
+/// Found by the import fuzz target once the loader refused `allow` port 0: an AWS "all
+/// traffic" rule (protocol -1, ports 0 to 0) became `port: 0`, and a rule with port 70000 or
+/// none would not load either. Such rules are left out of `allow` and said in a comment; real
+/// ports stay.
+#[test]
+fn terraform_all_traffic_and_impossible_ports_are_said_not_written_as_ports() {
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+      {"address":"aws_instance.web","mode":"managed","type":"aws_instance","name":"web","values":{}},
+      {"address":"aws_security_group.web","mode":"managed","type":"aws_security_group","name":"web",
+       "values":{"name":"web","ingress":[
+         {"from_port":443,"to_port":443,"protocol":"tcp","cidr_blocks":["0.0.0.0/0"]},
+         {"from_port":0,"to_port":0,"protocol":"-1","cidr_blocks":["0.0.0.0/0"]},
+         {"from_port":70000,"to_port":70000,"protocol":"tcp","cidr_blocks":["10.0.0.0/8"]},
+         {"protocol":"tcp","cidr_blocks":["10.0.0.0/8"]}]}}
+    ]}},"configuration":{"root_module":{"resources":[
+      {"address":"aws_instance.web","expressions":{"vpc_security_group_ids":{"references":["aws_security_group.web.id","aws_security_group.web"]}}}
+    ]}}}"#;
+    let p = write_tmp("all-traffic", plan);
+    let draft = import::import(Format::Terraform, &[p.as_path()], &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let yaml = draft.to_yaml();
+    import::load_draft(&draft, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    assert!(
+        yaml.contains("allow: [{ port: 443, from: internet }]"),
+        "{yaml}"
+    );
+    for said in [
+        "ingress on every port (protocol -1) left out",
+        "ingress on port 70000 (not a port) left out",
+        "ingress on no port left out",
+    ] {
+        assert!(yaml.contains(said), "{said}\n{yaml}");
+    }
+}
+
 /// Found by the import fuzz target: an image name of 4,787 bytes became a `software:` the
 /// loader refuses (longer than 4,096). Imported text is cut, marked with `…`.
 #[test]

@@ -57,6 +57,8 @@ struct GroupSettings {
     protects: Vec<String>,
     allow: Vec<Value>,
     unread: Vec<String>,
+    /// Ingress rules not written as ports ("every port (protocol -1)").
+    left_out: Vec<String>,
 }
 
 /// Whether `s` is an address range (`10.0.0.0/16`, `2001:db8::/32`).
@@ -1177,8 +1179,33 @@ impl Importer {
             let protects = protects_of.get(sg).cloned().unwrap_or_default();
             let mut allow: Vec<Value> = Vec::new();
             let mut unread: Vec<String> = Vec::new();
+            let mut left_out: Vec<String> = Vec::new();
             for (r, source_group) in ingress_of.get(sg).into_iter().flatten() {
-                let port = r.get("from_port").and_then(Json::as_i64).unwrap_or(0);
+                let from_port = r.get("from_port").and_then(Json::as_i64);
+                let protocol = r
+                    .get("protocol")
+                    .or_else(|| r.get("ip_protocol"))
+                    .and_then(Json::as_str)
+                    .unwrap_or("tcp");
+                // Protocol -1 (or ports 0 to 0) is every port: the model lists ports, so such
+                // a rule is said in a comment, not turned into a port it does not name.
+                let port = match from_port {
+                    Some(p @ 1..=65_535) if !matches!(protocol, "-1" | "all") => p,
+                    _ => {
+                        let what = if matches!(protocol, "-1" | "all") || from_port == Some(0) {
+                            "every port (protocol -1)".to_owned()
+                        } else {
+                            match from_port {
+                                Some(p) => format!("port {p} (not a port)"),
+                                None => "no port".to_owned(),
+                            }
+                        };
+                        if !left_out.contains(&what) {
+                            left_out.push(what);
+                        }
+                        continue;
+                    }
+                };
                 let mut sources: Vec<String> = Vec::new();
                 let mut cidr = |c: &str| {
                     if c == "0.0.0.0/0" || c == "::/0" {
@@ -1221,6 +1248,7 @@ impl Importer {
                 protects,
                 allow,
                 unread,
+                left_out,
             });
         }
         drop((protects_of, ingress_of));
@@ -1230,6 +1258,7 @@ impl Importer {
             protects,
             allow,
             unread,
+            left_out,
         } in settings
         {
             let Some(c) = self.component_mut(&id) else {
@@ -1237,6 +1266,11 @@ impl Importer {
             };
             for u in unread {
                 c.note(format!("ingress from `{u}` left out: not an address range"));
+            }
+            for w in left_out {
+                c.note(format!(
+                    "ingress on {w} left out: the model lists ports; add the ones it admits to `allow`"
+                ));
             }
             if protects.is_empty() {
                 c.note("protects nothing the plan shows");
