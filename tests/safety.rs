@@ -201,3 +201,109 @@ fn diff_base_sees_removed_models_whose_names_git_quotes() {
     assert!(text.contains("removed"), "{text}");
     assert!(text.contains("caf\u{e9}"), "{text}");
 }
+
+/// `--out newdir/..` named the project itself once `newdir` was made (the whole project,
+/// `.git` included, was replaced); `site.out: x/../../victim` in a cloned `archdoc.yaml`
+/// replaced a directory outside the project. Both are refused before anything is written, and
+/// `--out built/.` is simply `built`.
+#[test]
+fn outputs_that_resolve_onto_the_project_or_outside_it_are_refused() {
+    let d = project("out-dotdot");
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::write(d.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let o = archdoc_in(&d, &["build", "--out", "newdir/.."]);
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert!(d.join(".git/HEAD").is_file() && d.join("models/foobar.yaml").is_file());
+
+    let victim = d.parent().unwrap().join("safety-victim");
+    let _ = std::fs::remove_dir_all(&victim);
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("precious.txt"), "keep me").unwrap();
+    std::fs::write(
+        d.join("archdoc.yaml"),
+        "site:\n  out: x/../../safety-victim\n",
+    )
+    .unwrap();
+    let o = archdoc_in(&d, &["build"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert_eq!(
+        std::fs::read_to_string(victim.join("precious.txt")).unwrap(),
+        "keep me"
+    );
+    std::fs::remove_file(d.join("archdoc.yaml")).unwrap();
+
+    let o = archdoc_in(&d, &["build", "--out", "built/."]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(d.join("built/index.html").is_file());
+}
+
+/// Two builds into one output at once (serve running while build runs) shared a temporary
+/// directory and left an incomplete site; now each has its own and the output is locked, so
+/// both end with a complete site and leave no temporary behind.
+#[test]
+fn concurrent_builds_into_one_output_both_end_complete() {
+    let d = project("concurrent");
+    for round in 0..5 {
+        let bin = env!("CARGO_BIN_EXE_archdoc");
+        let start = |_: usize| {
+            std::process::Command::new(bin)
+                .args(["build", "--out", "out"])
+                .current_dir(&d)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let mut a = start(0);
+        let mut b = start(1);
+        assert!(
+            a.wait().unwrap().success() && b.wait().unwrap().success(),
+            "round {round}"
+        );
+        assert!(d.join("out/index.html").is_file(), "round {round}");
+        assert!(d.join("out/models/foobar.html").is_file(), "round {round}");
+        let strays: Vec<String> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("archdoc-tmp") || n.contains("archdoc-old"))
+            .collect();
+        assert!(strays.is_empty(), "round {round}: {strays:?}");
+    }
+}
+
+/// `/dev/zero` as a model, a configuration or a baseline was read until memory ran out (the
+/// size limit trusted the file's metadata); reads now stop at the limit and say so.
+#[test]
+fn endless_files_are_cut_at_the_size_limit() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let d = project("endless");
+    for args in [
+        vec!["check", "/dev/zero"],
+        vec!["check", "models", "--config", "/dev/zero"],
+        vec!["check", "models", "--baseline", "/dev/zero"],
+    ] {
+        let o = archdoc_in(&d, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", all(&o));
+    }
+}
+
+/// `site.pages`, `models` and `theme` in `archdoc.yaml` pointing outside the project had their
+/// files copied into the published site (`pages: /proc/self/` exhausted memory); a cloned
+/// repository's configuration may not reach outside it. (A theme is a name under `themes/`;
+/// `../` in it is what could leave.)
+#[test]
+fn configured_inputs_outside_the_project_are_refused() {
+    let d = project("outside-inputs");
+    for (key, value) in [
+        ("pages", "/proc/self/"),
+        ("models", "../"),
+        ("theme", "../../../etc"),
+    ] {
+        std::fs::write(d.join("archdoc.yaml"), format!("site:\n  {key}: {value}\n")).unwrap();
+        let o = archdoc_in(&d, &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(2), "{key}: {}", all(&o));
+        assert!(!d.join("out").exists(), "{key}: something was written");
+    }
+}
