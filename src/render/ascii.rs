@@ -379,21 +379,16 @@ pub fn whiteboard(scene: &Scene, opts: &TextOptions) -> String {
         .iter()
         .map(|band| {
             let mut groups: Vec<(usize, usize, String)> = Vec::new(); // (first, last, name)
+            let mut left: Option<usize> = None; // the box before `b` in the band
             for &b in band {
-                let Some(name) = domain_heading(scene, b) else {
-                    continue;
-                };
-                match groups.last_mut() {
-                    Some((_, last, n))
-                        if *n == name && band_of[*last] == band_of[b] && {
-                            let i = band.iter().position(|&o| o == *last).unwrap_or(0);
-                            band.get(i + 1) == Some(&b)
-                        } =>
-                    {
+                match (domain_heading(scene, b), groups.last_mut()) {
+                    (Some(name), Some((_, last, n))) if *n == name && left == Some(*last) => {
                         *last = b;
                     }
-                    _ => groups.push((b, b, name)),
+                    (Some(name), _) => groups.push((b, b, name)),
+                    (None, _) => {}
                 }
+                left = Some(b);
             }
             groups
         })

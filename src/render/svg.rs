@@ -237,12 +237,14 @@ pub fn layout(scene: &Scene) -> Layout {
                 if best_cost == 0 {
                     return best;
                 }
-                let mut trial = order.clone();
-                let b = trial.rows[r].remove(i);
-                trial.rows[r].insert(j, b);
-                if frames_in_row(&trial, &trial.rows[r]) > frames_in_row(&order, &order.rows[r]) {
+                let mut row = order.rows[r].clone();
+                let b = row.remove(i);
+                row.insert(j, b);
+                if frames_in_row(&order, &row) > frames_in_row(&order, &order.rows[r]) {
                     continue; // keeps every zone and rack in one frame
                 }
+                let mut trial = order.clone();
+                trial.rows[r] = row;
                 let lay = route(&trial);
                 let cost = crossings(&lay);
                 if cost < best_cost {
