@@ -288,9 +288,16 @@ fn the_exact_budget_is_shared_by_the_journeys_of_a_model() {
     }
 }
 
-/// Two journeys with the same requirements (two names for one path) get the same figures.
+/// Two journeys with the same requirements (two names for one path) have equal requirement
+/// keys, which is what makes the analysis compute them once, and get the same figures.
 #[test]
 fn journeys_with_the_same_requirements_are_computed_once_with_the_same_figures() {
+    let src = "name: twins\nhosts: {h1: {}, h2: {}}\ncomponents:\n  user: {kind: client}\n  a: {kind: web_server, host: h1}\n  b: {kind: app_server, host: h2}\nlinks:\n  - {from: user, to: a, journeys: [browse, search]}\n  - {from: a, to: b, journeys: [browse, search]}\njourneys: {browse: {}, search: {}}\n";
+    let m = model(src);
+    let g = ArchGraph::new(&m);
+    let analysis = Analysis::new(&g);
+    let key = |j: usize| archdoc::analysis::journeys::requirements_key(&analysis.journeys[j].graph);
+    assert_eq!(key(0), key(1), "the two journeys share one computation");
     let av = availabilities(
         "name: twins\nhosts: {h1: {}, h2: {}}\ncomponents:\n  user: {kind: client}\n  a: {kind: web_server, host: h1}\n  b: {kind: app_server, host: h2}\nlinks:\n  - {from: user, to: a, journeys: [browse, search]}\n  - {from: a, to: b, journeys: [browse, search]}\njourneys: {browse: {}, search: {}}\n",
     );
