@@ -151,9 +151,6 @@ impl<'a> Propagator<'a> {
         let mut slot_size: Vec<u32> = Vec::new();
         let mut static_down = Vec::new();
         for (i, gate) in jg.gates.iter().enumerate() {
-            if !jg.reached[i] {
-                continue;
-            }
             let id = u32::try_from(i).unwrap_or(u32::MAX);
             if let Some(p) = gate.placed {
                 dependents[p as usize].push((id, u32::MAX));
@@ -505,7 +502,7 @@ pub fn journey_availability_within(
 ) -> JourneyAvailability {
     let jg = &jf.graph;
     let units: Vec<u32> = (0..jg.gates.len())
-        .filter(|&i| jg.reached[i] && jg.gates[i].unit)
+        .filter(|&i| jg.gates[i].unit)
         .filter_map(|i| u32::try_from(i).ok())
         .collect();
     let avail_of = |gate: u32| -> f64 {

@@ -144,20 +144,15 @@ struct Common {
 #[must_use]
 pub fn analyse(g: &ArchGraph<'_>, jg: JourneyGraph) -> JourneyFailures {
     let n = jg.gates.len();
-    // The requirement graph over reached gates: gate → what it needs.
+    // The requirement graph over the journey's gates: gate → what it needs.
     let mut dg: DiGraph<GateId, ()> = DiGraph::new();
     let mut local = vec![u32::MAX; n];
-    for (i, r) in jg.reached.iter().enumerate() {
-        if *r {
-            local[i] = u32::try_from(dg.add_node(GateId::try_from(i).unwrap_or(0)).index())
-                .unwrap_or(u32::MAX);
-        }
+    for (i, slot) in local.iter_mut().enumerate() {
+        *slot = u32::try_from(dg.add_node(GateId::try_from(i).unwrap_or(0)).index())
+            .unwrap_or(u32::MAX);
     }
     let mut self_loop = vec![false; n];
     for (i, gate) in jg.gates.iter().enumerate() {
-        if !jg.reached[i] {
-            continue;
-        }
         let from = NodeIndex::new(local[i] as usize);
         for d in gate
             .placed

@@ -120,8 +120,6 @@ pub struct JourneyGraph {
     pub gates: Vec<Gate>,
     /// The journey's own gate.
     pub root: GateId,
-    /// Whether each gate is needed by the journey at all (reachable from the root).
-    pub reached: Vec<bool>,
 }
 
 /// Whether a component can fail by itself, as far as the system is concerned.
@@ -271,12 +269,10 @@ pub fn compile(g: &ArchGraph<'_>, journey: usize) -> JourneyGraph {
             gate
         })
         .collect();
-    let reached = vec![true; gates.len()];
     JourneyGraph {
         journey,
         gates,
         root: renumber(root),
-        reached,
     }
 }
 
@@ -355,16 +351,13 @@ impl Builder<'_, '_> {
     }
 }
 
-/// Everything a journey's availability depends on, as numbers: each gate it reaches with what
+/// Everything a journey's availability depends on, as numbers: each gate it needs with what
 /// it stands for, whether it fails by itself, where it is placed and what it needs. Two
 /// journeys with equal keys have equal availability, limits and pairs.
 #[must_use]
 pub fn requirements_key(jg: &JourneyGraph) -> Vec<u64> {
     let mut key = vec![u64::from(jg.root)];
     for (i, gate) in jg.gates.iter().enumerate() {
-        if !jg.reached.get(i).copied().unwrap_or(false) {
-            continue;
-        }
         let (tag, a, b) = match gate.kind {
             GateKind::Graph(n) => (0, n.index() as u64, 0),
             GateKind::Journey => (1, 0, 0),

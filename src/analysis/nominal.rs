@@ -37,7 +37,7 @@ pub fn stranded_members(
     let m = g.model;
     let mut out = Vec::new();
     for (i, gate) in jg.gates.iter().enumerate() {
-        if !jg.reached[i] || down[i] {
+        if down[i] {
             continue;
         }
         for grp in &gate.groups {

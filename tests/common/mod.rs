@@ -236,7 +236,7 @@ pub(crate) fn journey_up(jg: &archdoc::analysis::JourneyGraph, failed: &[u32]) -
     loop {
         let mut changed = false;
         for i in 0..n {
-            if !up[i] || !jg.reached[i] {
+            if !up[i] {
                 continue;
             }
             let g = &jg.gates[i];

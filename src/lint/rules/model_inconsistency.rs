@@ -190,19 +190,16 @@ impl Rule for ModelInconsistency {
                 continue; // journey-broken says why
             }
             let jg = &jf.graph;
-            let reaches = jg.gates.iter().enumerate().any(|(i, gate)| {
-                jg.reached[i]
-                    && match gate.kind {
-                        GateKind::Graph(n) => matches!(
-                            g.element(n),
-                            crate::model::ElementRef::Component(c)
-                                if model.components[c].kind.is_data_store()
-                        ),
-                        GateKind::Instance(c, _) | GateKind::Promotion(c) => {
-                            model.components[c].kind.is_data_store()
-                        }
-                        _ => false,
-                    }
+            let reaches = jg.gates.iter().any(|gate| match gate.kind {
+                GateKind::Graph(n) => matches!(
+                    g.element(n),
+                    crate::model::ElementRef::Component(c)
+                        if model.components[c].kind.is_data_store()
+                ),
+                GateKind::Instance(c, _) | GateKind::Promotion(c) => {
+                    model.components[c].kind.is_data_store()
+                }
+                _ => false,
             });
             if !reaches {
                 let what = if journey.data == DataAccess::Write {

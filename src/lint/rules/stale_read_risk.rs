@@ -79,10 +79,7 @@ impl Rule for StaleReadRisk {
                 continue;
             }
             let jg = &jf.graph;
-            for (i, gate) in jg.gates.iter().enumerate() {
-                if !jg.reached[i] {
-                    continue;
-                }
+            for gate in &jg.gates {
                 let crate::analysis::GateKind::Graph(node) = gate.kind else {
                     continue;
                 };
