@@ -423,6 +423,180 @@ fn terraform_cloudfront_multi_az() {
     );
 }
 
+/// The column of a resource's `"address"` in a one-line plan (where its findings point).
+fn column_of_address(path: &str, address: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let planned = text.find("\"planned_values\"").unwrap();
+    let quoted = format!("\"{address}\"");
+    planned + text[planned..].find(&quoted).unwrap() + 1
+}
+
+#[test]
+fn terraform_real_alb_and_autoscaling_group_across_modules() {
+    let path = "tests/fixtures/import/terraform/terraform-compliance/alb-asg-in-modules.plan.json";
+    let (draft, r) = imported(Format::Terraform, &[path]);
+    insta::assert_snapshot!("terraform_real_alb_asg_in_modules", draft.to_yaml());
+    round_trips(&draft, &r);
+    // The target group (in `module.alb`) reaches the autoscaling group (in
+    // `module.myapp-asg`) only through a module output passed in as a module variable.
+    let alb = draft
+        .components
+        .iter()
+        .find(|c| c.id == "module.alb.aws_alb.alb")
+        .unwrap();
+    assert_eq!(
+        alb.get("pool"),
+        Some(&import::draft::Value::words(vec![
+            "module.myapp-asg.aws_autoscaling_group.asg".to_owned()
+        ]))
+    );
+    assert!(alb.get("certificate").is_some(), "an HTTPS listener");
+    // One instance (desired 1, max 1) behind the balancer: the single point of failure.
+    assert_eq!(
+        spofs(&r, "all"),
+        ["module.myapp-asg.aws_autoscaling_group.asg"]
+    );
+    let v = verdict(&r);
+    assert!(
+        v.contains(&"single-backend-pool module.alb.aws_alb.alb".to_owned()),
+        "{v:?}"
+    );
+    assert!(
+        !v.iter().any(|f| f.starts_with("model-inconsistency")),
+        "{v:?}"
+    );
+    assert_eq!(
+        draft.skipped,
+        [
+            "security group `aws_security_group.lambda_sg`: attached to nothing in the plan",
+            "2 resources of type aws_iam_instance_profile",
+            "3 resources of type aws_iam_role",
+            "2 resources of type aws_iam_role_policy",
+            "2 resources of type aws_iam_role_policy_attachment",
+            "1 resource of type aws_lambda_function",
+        ]
+    );
+    let asg = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "single-point-of-failure")
+        .unwrap();
+    assert_eq!(asg.file, path);
+    let at = column_of_address(path, "module.myapp-asg.aws_autoscaling_group.asg");
+    assert_eq!((asg.line, asg.column), (1, at));
+}
+
+#[test]
+fn terraform_real_classic_elb_and_autoscaling_group() {
+    let path = "tests/fixtures/import/terraform/terraform-compliance/elb-asg.plan.json";
+    let (draft, r) = imported(Format::Terraform, &[path]);
+    insta::assert_snapshot!("terraform_real_elb_asg", draft.to_yaml());
+    round_trips(&draft, &r);
+    // The group names the Classic ELB in `load_balancers`: the balancer's pool.
+    let elb = draft
+        .components
+        .iter()
+        .find(|c| c.id == "aws_elb.example")
+        .unwrap();
+    assert_eq!(
+        elb.get("pool"),
+        Some(&import::draft::Value::words(vec![
+            "aws_autoscaling_group.example".to_owned()
+        ]))
+    );
+    assert_eq!(
+        elb.get("health_checks"),
+        Some(&import::draft::Value::Bool(true))
+    );
+    // Two instances over six zones behind a managed balancer: no single point of failure,
+    // but plain HTTP from the internet, and one region.
+    assert!(spofs(&r, "all").is_empty(), "{:?}", spofs(&r, "all"));
+    let v = verdict(&r);
+    for expected in [
+        "missing-https user",
+        "single-region us-east-1",
+        "unreachable-component aws_instance.web",
+    ] {
+        assert!(v.contains(&expected.to_owned()), "{expected}: {v:?}");
+    }
+    // One naming module labels the balancer, the group and the instance alike; the import
+    // tells them apart.
+    assert!(
+        !v.iter().any(|f| f.starts_with("model-inconsistency")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn terraform_real_single_az_rds_without_a_named_zone() {
+    let path = "tests/fixtures/import/terraform/terraform-compliance/rds-single-az.plan.json";
+    let (draft, r) = imported(Format::Terraform, &[path]);
+    insta::assert_snapshot!("terraform_real_rds_single_az", draft.to_yaml());
+    round_trips(&draft, &r);
+    let yaml = draft.to_yaml();
+    // No subnets, no region: the instance is still in one zone (its own, said), not
+    // "managed, zones not stated, assumed to span several".
+    assert!(
+        yaml.contains("zones: [aws_db_instance.default-zone]"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("zone of aws_db_instance.default (not in the plan)"));
+    let v = verdict(&r);
+    assert!(
+        !v.contains(&"unspecified-behaviour aws_db_instance.default".to_owned()),
+        "{v:?}"
+    );
+    // Backups are AWS's default when `backup_retention_period` is unset: assumed and said.
+    assert!(yaml.contains("assumed: automated backups"), "{yaml}");
+    // Nothing in the plan reaches it: said, not guessed.
+    assert!(
+        v.contains(&"unreachable-component aws_db_instance.default".to_owned()),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn terraform_module_references_that_loop_or_fan_out_end() {
+    // A module whose output refers to its own variable, which its caller sets from that
+    // output, each named hundreds of times: followed once each, not 400^16 times. The JSON
+    // is written with sorted keys (as `jq -S` writes a plan): `format_version` comes after
+    // the whole configuration, and the file is still known as a plan.
+    let many =
+        |r: &str| serde_json::Value::Array(vec![serde_json::Value::String(r.to_owned()); 400]);
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [], "child_modules": [{
+            "address": "module.m",
+            "resources": [
+                {"address": "module.m.aws_instance.a", "mode": "managed", "type": "aws_instance", "name": "a", "values": {}},
+                {"address": "module.m.aws_lb.b", "mode": "managed", "type": "aws_lb", "name": "b", "values": {}}
+            ]
+        }]}},
+        "configuration": {"root_module": {"module_calls": {"m": {
+            "expressions": {"x": {"references": many("module.m.out")}},
+            "module": {
+                "outputs": {"out": {"expression": {"references": many("var.x")}}},
+                "resources": [
+                    {"address": "aws_instance.a", "type": "aws_instance", "name": "a",
+                     "expressions": {"subnet_id": {"references": many("var.x")}}},
+                    {"address": "aws_lb.b", "type": "aws_lb", "name": "b",
+                     "expressions": {"subnets": {"references": many("module.m.out")}}}
+                ]
+            }
+        }}}}
+    });
+    let path = write_tmp("module-loop", "").with_extension("json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let draft = import::import(Format::Terraform, &[path.as_path()], &Limits::default()).unwrap();
+    assert!(
+        draft
+            .components
+            .iter()
+            .any(|c| c.id == "module.m.aws_instance.a")
+    );
+    import::load_draft(&draft, &Limits::default()).unwrap();
+}
+
 #[test]
 fn terraform_bad_input_is_an_error_not_a_panic() {
     for (text, says) in [

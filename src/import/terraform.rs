@@ -90,6 +90,7 @@ const FOLDED: &[&str] = &[
     "aws_lb_target_group_attachment",
     "aws_alb_target_group_attachment",
     "aws_autoscaling_attachment",
+    "aws_elb_attachment",
     "aws_lb_listener",
     "aws_alb_listener",
     "aws_lb_listener_rule",
@@ -123,50 +124,123 @@ fn block_address(address: &str) -> String {
     out
 }
 
-/// The resource a reference names: `aws_lb.web.arn` → `aws_lb.web` (inside `prefix`, the
-/// module the reference was written in); `var.x`, `local.y` and data sources are not
-/// resources.
-fn referenced_resource(prefix: &str, reference: &str) -> Option<String> {
-    let r = block_address(reference);
-    let mut parts = r.split('.');
-    let ty = parts.next()?;
-    let name = parts.next()?;
-    if matches!(
-        ty,
-        "var" | "local" | "data" | "module" | "each" | "count" | "path" | "self" | "terraform"
-    ) {
-        return None;
-    }
-    Some(format!("{prefix}{ty}.{name}"))
+/// A module of the plan's `configuration`, where a reference is read: its address prefix
+/// (`module.app.`), its body, the call that made it (whose arguments its `var.*` are) and
+/// the module that called it.
+struct Scope<'a> {
+    prefix: String,
+    module: &'a Json,
+    call: Option<&'a Json>,
+    parent: Option<&'a Scope<'a>>,
 }
 
-fn collect_references(v: &Json, prefix: &str, out: &mut BTreeSet<String>) {
-    match v {
-        Json::Object(m) => {
-            for (k, x) in m {
-                if k == "references" {
-                    for r in x.as_array().into_iter().flatten().filter_map(Json::as_str) {
-                        out.extend(referenced_resource(prefix, r));
-                    }
-                } else {
-                    collect_references(x, prefix, out);
+/// The resources an expression names, and the references followed to find them.
+#[derive(Default)]
+struct Resolved {
+    resources: BTreeSet<String>,
+    seen: HashSet<(String, String)>,
+}
+
+/// How many module boundaries (`var.*` up, `module.*` outputs down) one reference may cross.
+const MODULE_HOPS: usize = 16;
+
+impl<'a> Scope<'a> {
+    /// The module called `name` from this one.
+    fn child(&'a self, name: &str) -> Option<Scope<'a>> {
+        let call = self.module.get("module_calls")?.get(name)?;
+        Some(Scope {
+            prefix: format!("{}module.{name}.", self.prefix),
+            module: call.get("module")?,
+            call: Some(call),
+            parent: Some(self),
+        })
+    }
+
+    /// The resources `reference` names, read in this module: `aws_lb.web.arn` →
+    /// `aws_lb.web`; `var.x` → what the caller passed as `x`; `module.m.out` → what the
+    /// output `out` of module `m` refers to. Locals and data sources name no resource.
+    fn resolve(&self, reference: &str, hops: usize, out: &mut Resolved) {
+        let r = block_address(reference);
+        // A reference already followed from this module adds nothing (and a hostile plan
+        // that names one output many times over does not multiply the work).
+        if !out.seen.insert((self.prefix.clone(), r.clone())) {
+            return;
+        }
+        let mut parts = r.split('.');
+        let (Some(ty), Some(name)) = (parts.next(), parts.next()) else {
+            return;
+        };
+        match ty {
+            "var" if hops < MODULE_HOPS => {
+                if let (Some(call), Some(parent)) = (self.call, self.parent)
+                    && let Some(arg) = call.pointer("/expressions").and_then(|e| e.get(name))
+                {
+                    parent.collect(arg, hops + 1, out);
                 }
             }
-        }
-        Json::Array(xs) => {
-            for x in xs {
-                collect_references(x, prefix, out);
+            "module" if hops < MODULE_HOPS => {
+                let Some(child) = self.child(name) else {
+                    return;
+                };
+                let outputs = child.module.get("outputs").and_then(Json::as_object);
+                match parts.next() {
+                    // `module.m.out` (and `module.m.out[0]`): what that output refers to.
+                    Some(output) => {
+                        if let Some(e) = outputs
+                            .and_then(|o| o.get(output))
+                            .and_then(|o| o.get("expression"))
+                        {
+                            child.collect(e, hops + 1, out);
+                        }
+                    }
+                    // The whole module: every output.
+                    None => {
+                        for o in outputs.into_iter().flat_map(|o| o.values()) {
+                            if let Some(e) = o.get("expression") {
+                                child.collect(e, hops + 1, out);
+                            }
+                        }
+                    }
+                }
+            }
+            "var" | "module" | "local" | "data" | "each" | "count" | "path" | "self"
+            | "terraform" => {}
+            _ => {
+                out.resources.insert(format!("{}{ty}.{name}", self.prefix));
             }
         }
-        _ => {}
+    }
+
+    /// The resources an expression (any JSON holding `references` lists) names.
+    fn collect(&self, v: &Json, hops: usize, out: &mut Resolved) {
+        match v {
+            Json::Object(m) => {
+                for (k, x) in m {
+                    if k == "references" {
+                        for r in x.as_array().into_iter().flatten().filter_map(Json::as_str) {
+                            self.resolve(r, hops, out);
+                        }
+                    } else {
+                        self.collect(x, hops, out);
+                    }
+                }
+            }
+            Json::Array(xs) => {
+                for x in xs {
+                    self.collect(x, hops, out);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
 /// The references of every resource in the plan's `configuration`, by block address.
 type Refs = (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>);
 
-fn configuration_refs(module: &Json, prefix: &str, out: &mut BTreeMap<String, Refs>) {
-    for r in module
+fn configuration_refs(scope: &Scope, depth: usize, out: &mut BTreeMap<String, Refs>) {
+    for r in scope
+        .module
         .get("resources")
         .and_then(Json::as_array)
         .into_iter()
@@ -175,27 +249,35 @@ fn configuration_refs(module: &Json, prefix: &str, out: &mut BTreeMap<String, Re
         let Some(addr) = r.get("address").and_then(Json::as_str) else {
             continue;
         };
-        let entry = out.entry(format!("{prefix}{addr}")).or_default();
+        let entry = out.entry(format!("{}{addr}", scope.prefix)).or_default();
         for (key, e) in r
             .get("expressions")
             .and_then(Json::as_object)
             .into_iter()
             .flatten()
         {
-            let mut refs = BTreeSet::new();
-            collect_references(e, prefix, &mut refs);
-            entry.0.extend(refs.iter().cloned());
-            entry.1.entry(key.clone()).or_default().extend(refs);
+            let mut refs = Resolved::default();
+            scope.collect(e, 0, &mut refs);
+            entry.0.extend(refs.resources.iter().cloned());
+            entry
+                .1
+                .entry(key.clone())
+                .or_default()
+                .extend(refs.resources);
         }
     }
-    for (name, call) in module
+    if depth >= MODULE_HOPS * 4 {
+        return;
+    }
+    for name in scope
+        .module
         .get("module_calls")
         .and_then(Json::as_object)
         .into_iter()
-        .flatten()
+        .flat_map(|calls| calls.keys())
     {
-        if let Some(m) = call.get("module") {
-            configuration_refs(m, &format!("{prefix}module.{name}."), out);
+        if let Some(child) = scope.child(name) {
+            configuration_refs(&child, depth + 1, out);
         }
     }
 }
@@ -263,7 +345,13 @@ pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<Mod
     }
     let mut config_refs = BTreeMap::new();
     if let Some(c) = plan.pointer("/configuration/root_module") {
-        configuration_refs(c, "", &mut config_refs);
+        let root = Scope {
+            prefix: String::new(),
+            module: c,
+            call: None,
+            parent: None,
+        };
+        configuration_refs(&root, 0, &mut config_refs);
     }
     // Blocks in the plan's order, instances folded.
     let mut blocks: Vec<Block> = Vec::new();
@@ -329,6 +417,9 @@ struct Importer {
     draft: Draft,
     /// Availability zone name → domain id, in the order first seen.
     zones: std::cell::RefCell<Vec<String>>,
+    /// Zones made up for single-zone resources whose zone the plan does not name (by the
+    /// name used in `zones`): each is its own zone, labelled as not known.
+    unnamed_zones: std::cell::RefCell<BTreeSet<String>>,
     region: Option<String>,
 }
 
@@ -352,6 +443,7 @@ impl Importer {
                 ..Draft::default()
             },
             zones: std::cell::RefCell::new(Vec::new()),
+            unnamed_zones: std::cell::RefCell::new(BTreeSet::new()),
             region,
         }
     }
@@ -461,7 +553,19 @@ impl Importer {
             .or_else(|| b.str("replication_group_id"))
             .or_else(|| b.str("broker_name"))
             .or_else(|| b.str("alarm_name"))
-            .or_else(|| b.first().pointer("/tags/Name").and_then(Json::as_str));
+            .or_else(|| b.first().pointer("/tags/Name").and_then(Json::as_str))
+            .or_else(|| {
+                // An autoscaling group's tags are a list of `{key, value}`.
+                b.first()
+                    .get("tags")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .find(|t| t.get("key").and_then(Json::as_str) == Some("Name"))
+                    .and_then(|t| t.get("value"))
+                    .and_then(Json::as_str)
+            })
+            .or_else(|| b.str("name_prefix"));
         if let Some(n) = name.filter(|n| !n.is_empty()) {
             c.set("label", Value::str(n));
         }
@@ -497,6 +601,18 @@ impl Importer {
                 kept.join(", ")
             ));
             return kept;
+        }
+        if nodes == 1 && known.is_empty() {
+            // One instance runs in one zone, named or not: without one, a single-zone
+            // service would read as spanning several.
+            if let Some(z) = regional.first() {
+                c.note(format!("assumed: in {z} (its zone is not in the plan)"));
+                return vec![z.clone()];
+            }
+            let z = format!("{}-zone", b.address);
+            c.note("its zone is not in the plan: placed in a zone of its own (one zone, so a single point of failure); name it in `zones:`");
+            self.unnamed_zones.borrow_mut().insert(z.clone());
+            return vec![z];
         }
         known
     }
@@ -598,15 +714,15 @@ impl Importer {
                     }
                     let replicas = replicas.max(1);
                     let zones = self.zones_of(b);
+                    if ty == "aws_autoscaling_group" {
+                        c.note(format!(
+                            "replicas: desired capacity {replicas} (min {}, max {})",
+                            b.int("min_size").unwrap_or(0),
+                            b.int("max_size").unwrap_or(0)
+                        ));
+                    }
                     if replicas > 1 {
                         c.set("replicas", Value::Int(replicas));
-                        if ty == "aws_autoscaling_group" {
-                            c.note(format!(
-                                "replicas: desired capacity {replicas} (min {}, max {})",
-                                b.int("min_size").unwrap_or(0),
-                                b.int("max_size").unwrap_or(0)
-                            ));
-                        }
                         c.note("assumed: one instance carries the load (`min_healthy: 1`); say how many the peak needs");
                     }
                     if !zones.is_empty() {
@@ -650,8 +766,18 @@ impl Importer {
                             c.set("role", Value::word("primary"));
                         }
                     }
-                    if b.int("backup_retention_period").is_some_and(|d| d > 0) {
-                        c.set("backup", Value::Bool(true));
+                    match b.first().get("backup_retention_period") {
+                        Some(Json::Number(d)) if d.as_f64().is_some_and(|d| d > 0.0) => {
+                            c.set("backup", Value::Bool(true));
+                        }
+                        Some(Json::Number(_)) => {
+                            c.note("backup_retention_period is 0: no automated backups");
+                        }
+                        _ => {
+                            // Left to AWS: the API's default keeps a day of automated backups.
+                            c.set("backup", Value::Bool(true));
+                            c.note("assumed: automated backups (backup_retention_period is not set; AWS's default keeps 1 day)");
+                        }
                     }
                     let zones = self.placed(&mut c, b, &regional, if multi { 2 } else { 1 });
                     if multi {
@@ -799,6 +925,7 @@ impl Importer {
             }
             self.draft.components.push(c);
         }
+        self.distinct_labels();
         self.index_components();
         self.connect(&apps, &data, &cdns, &mut entries);
         for i in monitors {
@@ -877,6 +1004,43 @@ impl Importer {
             _ => "tcp",
         }
         .to_owned()
+    }
+
+    /// Resources that share a name (one naming module tags a balancer, its group and an
+    /// instance alike) get their type, then their address, after it: two boxes with one
+    /// label cannot be told apart in a diagram.
+    fn distinct_labels(&mut self) {
+        let ty_of: HashMap<String, (&str, &str)> = self
+            .blocks
+            .iter()
+            .map(|b| (safe_id(&b.address), (b.ty.as_str(), b.address.as_str())))
+            .collect();
+        for round in 0..2 {
+            let mut count: HashMap<String, usize> = HashMap::new();
+            for c in &self.draft.components {
+                if let Some(Value::Str(l)) = c.get("label") {
+                    *count.entry(l.clone()).or_default() += 1;
+                }
+            }
+            for c in &mut self.draft.components {
+                let Some(Value::Str(l)) = c.get("label") else {
+                    continue;
+                };
+                if count.get(l).copied().unwrap_or(0) < 2 {
+                    continue;
+                }
+                let Some(&(ty, address)) = ty_of.get(&c.id) else {
+                    continue;
+                };
+                let what = if round == 0 {
+                    ty.strip_prefix("aws_").unwrap_or(ty)
+                } else {
+                    address
+                };
+                let label = format!("{l} ({what})");
+                c.set("label", Value::str(label));
+            }
+        }
     }
 
     fn has(&self, id: &str) -> bool {
@@ -969,6 +1133,60 @@ impl Importer {
                 for m in members.get(r).into_iter().flatten() {
                     links.push((safe_id(&lb), m.clone(), "http".to_owned()));
                 }
+            }
+        }
+        // Classic load balancers (`aws_elb`): members named by the balancer (`instances`), by
+        // an autoscaling group (`load_balancers`), or by an attachment; listeners and the
+        // health check are blocks of the balancer itself.
+        let is_elb = |r: &String| self.block(r).is_some_and(|t| t.ty == "aws_elb");
+        let is_member = |r: &String| {
+            self.block(r)
+                .is_some_and(|t| matches!(t.ty.as_str(), "aws_instance" | "aws_autoscaling_group"))
+        };
+        for b in &self.blocks {
+            match b.ty.as_str() {
+                "aws_elb" => {
+                    let lb = safe_id(&b.address);
+                    for m in b.keyed.get("instances").into_iter().flatten() {
+                        if is_member(m) {
+                            links.push((lb.clone(), safe_id(m), "http".to_owned()));
+                        }
+                    }
+                    let listeners = b.first().get("listener").and_then(Json::as_array);
+                    let tls = listeners.into_iter().flatten().any(|l| {
+                        l.get("lb_protocol")
+                            .and_then(Json::as_str)
+                            .is_some_and(|p| {
+                                p.eq_ignore_ascii_case("https") || p.eq_ignore_ascii_case("ssl")
+                            })
+                    });
+                    if tls {
+                        listener_tls.push(lb.clone());
+                    }
+                    let checks = b
+                        .first()
+                        .get("health_check")
+                        .and_then(Json::as_array)
+                        .is_some_and(|h| !h.is_empty());
+                    if checks {
+                        health_checked.push(lb);
+                    }
+                }
+                "aws_autoscaling_group" => {
+                    for lb in b.keyed.get("load_balancers").into_iter().flatten() {
+                        if is_elb(lb) {
+                            links.push((safe_id(lb), safe_id(&b.address), "http".to_owned()));
+                        }
+                    }
+                }
+                "aws_elb_attachment" | "aws_autoscaling_attachment" => {
+                    let lb = b.refs.iter().find(|r| is_elb(r));
+                    let m = b.refs.iter().find(|r| is_member(r));
+                    if let (Some(lb), Some(m)) = (lb, m) {
+                        links.push((safe_id(lb), safe_id(m), "http".to_owned()));
+                    }
+                }
+                _ => {}
             }
         }
         for lb in listener_tls {
@@ -1087,10 +1305,21 @@ impl Importer {
                 }
             }
         }
+        let classic: HashSet<String> = self
+            .blocks
+            .iter()
+            .filter(|b| b.ty == "aws_elb")
+            .map(|b| safe_id(&b.address))
+            .collect();
         for (lb, pool) in pools {
+            let classic = classic.contains(&lb);
             if let Some(c) = self.component_mut(&lb) {
                 c.set("pool", Value::words(pool));
-                c.note("assumed: round robin (a target group's default)");
+                c.note(if classic {
+                    "assumed: least outstanding requests (a Classic Load Balancer's default on HTTP; round robin on TCP)"
+                } else {
+                    "assumed: round robin (a target group's default)"
+                });
             }
         }
     }
@@ -1300,16 +1529,25 @@ impl Importer {
     /// The region and the zones components were placed in.
     fn domains(&mut self) {
         let zones = self.zones.borrow().clone();
-        let Some(first) = zones.first() else {
+        let unnamed = self.unnamed_zones.borrow().clone();
+        if zones.is_empty() {
             return;
-        };
-        let region = self.region.clone().unwrap_or_else(|| {
+        }
+        let named_zone = zones.iter().find(|z| !unnamed.contains(*z));
+        let region = self.region.clone().or_else(|| {
             // us-east-1a → us-east-1
-            let z = first;
-            z.trim_end_matches(|c: char| c.is_ascii_lowercase())
-                .to_owned()
+            named_zone.map(|z| {
+                z.trim_end_matches(|c: char| c.is_ascii_lowercase())
+                    .to_owned()
+            })
         });
-        let rid = safe_id(&region);
+        let (rid, region) = match region {
+            Some(r) => (safe_id(&r), r),
+            None => (
+                "aws-region".to_owned(),
+                "region (not in the plan)".to_owned(),
+            ),
+        };
         let mut r = Element::new(rid.clone());
         r.set("kind", Value::word("region"));
         r.set("label", Value::str(&region));
@@ -1323,7 +1561,15 @@ impl Importer {
             let mut d = Element::new(id);
             d.set("kind", Value::word("zone"));
             d.set("parent", Value::word(&rid));
-            d.set("label", Value::str(&z));
+            if unnamed.contains(&z) {
+                let of = z.strip_suffix("-zone").unwrap_or(&z);
+                d.set(
+                    "label",
+                    Value::str(format!("zone of {of} (not in the plan)")),
+                );
+            } else {
+                d.set("label", Value::str(&z));
+            }
             self.draft.domains.push(d);
         }
     }

@@ -254,7 +254,17 @@ pub fn foreign_format(text: &str) -> Option<Foreign> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         let head: String = trimmed.chars().take(4096).collect();
-        if head.contains("\"format_version\"") {
+        // Terraform writes `format_version` first; a plan whose keys were sorted
+        // (`jq -S`) has it after the whole `configuration`.
+        let plan_keys = [
+            "\"planned_values\"",
+            "\"resource_changes\"",
+            "\"terraform_version\"",
+        ];
+        if head.contains("\"format_version\"")
+            || (trimmed.contains("\"format_version\"")
+                && plan_keys.iter().any(|k| trimmed.contains(k)))
+        {
             return Some(Foreign::TerraformPlan);
         }
     }
