@@ -556,6 +556,48 @@ fn terraform_real_single_az_rds_without_a_named_zone() {
 }
 
 #[test]
+fn terraform_real_vulnerable_web_and_data_plan() {
+    let path = "tests/fixtures/import/terraform/checkov/vulnerable-web-and-data.plan.json";
+    let (draft, r) = imported(Format::Terraform, &[path]);
+    insta::assert_snapshot!("terraform_real_vulnerable_web_and_data", draft.to_yaml());
+    round_trips(&draft, &r);
+    // One Classic ELB in one subnet, in front of one instance (`instances`): the balancer,
+    // the instance and their zone each stop every journey.
+    for expected in ["aws_elb.weblb", "aws_instance.web_host", "us-west-2a"] {
+        assert!(
+            spofs(&r, "all").contains(&expected.to_owned()),
+            "{expected}: {:?}",
+            spofs(&r, "all")
+        );
+    }
+    let v = verdict(&r);
+    for expected in [
+        "admin-port-open aws_security_group.web-node",
+        "missing-https user",
+        "single-backend-pool aws_elb.weblb",
+        // backup_retention_period 0, multi_az false: the only copy of its data.
+        "database-without-replica aws_db_instance.default",
+    ] {
+        assert!(v.contains(&expected.to_owned()), "{expected}: {v:?}");
+    }
+    // Buckets that only receive logs are said, not assumed to be used by the applications.
+    assert!(
+        draft.skipped.contains(
+            &"bucket `aws_s3_bucket.flowbucket`: receives the logs of `aws_flow_log.vpcflowlogs`, off the request path"
+                .to_owned()
+        ),
+        "{:?}",
+        draft.skipped
+    );
+    assert!(!draft.links.iter().any(|l| l.to == "aws_s3_bucket.logs"));
+    assert!(
+        draft
+            .skipped
+            .contains(&"1 resource of type aws_neptune_cluster".to_owned())
+    );
+}
+
+#[test]
 fn terraform_module_references_that_loop_or_fan_out_end() {
     // A module whose output refers to its own variable, which its caller sets from that
     // output, each named hundreds of times: followed once each, not 400^16 times. The JSON

@@ -680,6 +680,8 @@ impl Importer {
         let mut cdns: Vec<String> = Vec::new();
         let mut monitors: Vec<usize> = Vec::new();
         let regional = self.all_zones();
+        let log_sinks = self.log_sinks();
+        let mut log_buckets: Vec<String> = Vec::new();
         for i in 0..self.blocks.len() {
             let b = &self.blocks[i];
             let ty = b.ty.clone();
@@ -841,6 +843,14 @@ impl Importer {
                     data.push(c.id.clone());
                     c
                 }
+                "aws_s3_bucket" if log_sinks.contains_key(&b.address) => {
+                    let from = &log_sinks[&b.address];
+                    log_buckets.push(format!(
+                        "bucket `{}`: receives the logs of `{from}`, off the request path",
+                        b.address
+                    ));
+                    continue;
+                }
                 "aws_s3_bucket" => {
                     let mut c = self.component(b, "object_storage");
                     self.managed(&mut c, 99.9, &regional, "the S3 Standard SLA (99.9%)");
@@ -977,6 +987,7 @@ impl Importer {
             });
         }
         self.draft.entry_journeys(&ways_in);
+        self.draft.skipped.extend(log_buckets);
         for (ty, n) in skipped {
             self.draft.skipped.push(format!(
                 "{n} resource{} of type {ty}",
@@ -984,6 +995,32 @@ impl Importer {
             ));
         }
         self.draft
+    }
+
+    /// Buckets that receive logs (a flow log's destination, another bucket's or a load
+    /// balancer's access logs, a trail's, a distribution's), with the first resource that
+    /// sends them: not data the applications are assumed to use.
+    fn log_sinks(&self) -> BTreeMap<String, String> {
+        let mut sinks: BTreeMap<String, String> = BTreeMap::new();
+        for b in &self.blocks {
+            let keys: &[&str] = match b.ty.as_str() {
+                "aws_flow_log" => &["log_destination"],
+                "aws_s3_bucket" => &["logging"],
+                "aws_s3_bucket_logging" => &["target_bucket"],
+                "aws_lb" | "aws_alb" | "aws_elb" => &["access_logs"],
+                "aws_cloudfront_distribution" => &["logging_config"],
+                "aws_cloudtrail" => &["s3_bucket_name"],
+                _ => continue,
+            };
+            for key in keys {
+                for r in b.keyed.get(*key).into_iter().flatten() {
+                    if *r != b.address && self.block(r).is_some_and(|t| t.ty == "aws_s3_bucket") {
+                        sinks.entry(r.clone()).or_insert_with(|| b.address.clone());
+                    }
+                }
+            }
+        }
+        sinks
     }
 
     /// How an application talks to a data store: the engine's protocol, HTTPS for AWS APIs.
