@@ -146,6 +146,73 @@ fn a_baseline_with_a_bom_loads() {
     assert_eq!(o.status.code(), Some(0), "{}", all(&o));
 }
 
+/// `bytes` as UTF-16 with a byte-order mark, as Windows PowerShell 5's `>` writes them.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn files_written_as_utf16_by_powershell_read_as_their_utf8_twins() {
+    let d = project("utf16");
+    let plan = "tests/fixtures/import/terraform/terraform-compliance/elb-asg.plan.json";
+    let plan_text = std::fs::read_to_string(plan).unwrap();
+    let model_text = std::fs::read_to_string("models/foobar.yaml").unwrap();
+    let json = |args: &[&str]| {
+        let o = archdoc_in(&d, args);
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", all(&o)));
+        (o.status.code(), v["findings"].as_array().map(Vec::len))
+    };
+    std::fs::copy(plan, d.join("plan.json")).unwrap();
+    let want_plan = json(&[
+        "check",
+        "--from",
+        "terraform",
+        "plan.json",
+        "--format",
+        "json",
+    ]);
+    let want_model = json(&["check", "models/foobar.yaml", "--format", "json"]);
+    assert!(want_plan.1.unwrap() > 0 && want_model.1.unwrap() > 0);
+    for little in [true, false] {
+        std::fs::write(d.join("plan16.json"), utf16(&plan_text, little)).unwrap();
+        std::fs::write(d.join("models/foobar.yaml"), utf16(&model_text, little)).unwrap();
+        let got = json(&[
+            "check",
+            "--from",
+            "terraform",
+            "plan16.json",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(got, want_plan, "plan, little-endian {little}");
+        let got = json(&["check", "models/foobar.yaml", "--format", "json"]);
+        assert_eq!(got, want_model, "model, little-endian {little}");
+    }
+    // Broken UTF-16 is an error that says so, never a panic.
+    for (bytes, says) in [
+        (&b"\xff\xfe\x00\xd8a\x00"[..], "lone surrogate"),
+        (&b"\xff\xfea"[..], "mid-character"),
+    ] {
+        std::fs::write(d.join("models/foobar.yaml"), bytes).unwrap();
+        let o = archdoc_in(&d, &["check", "models/foobar.yaml"]);
+        assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+        assert!(all(&o).contains(says), "{}", all(&o));
+    }
+}
+
 #[test]
 fn build_from_a_subdirectory_uses_the_project_and_outside_one_says_so() {
     let d = project("subdir");

@@ -141,6 +141,13 @@ pub fn read_bounded_from(reader: impl std::io::Read, limit: usize) -> Result<Vec
 /// As [`read_bounded`], and text that is not UTF-8.
 pub fn read_bounded_text(path: &Path, limit: usize) -> Result<String, ReadError> {
     let bytes = read_bounded(path, limit)?;
+    // Windows PowerShell 5 writes `terraform show -json plan > plan.json` (and any `>`
+    // redirection) as UTF-16 with a byte-order mark.
+    if let Some(text) = utf16_with_bom(&bytes) {
+        return text.map_err(|why| {
+            ReadError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, why))
+        });
+    }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         ReadError::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -154,6 +161,41 @@ pub fn read_bounded_text(path: &Path, limit: usize) -> Result<String, ReadError>
         text.drain(..3);
     }
     Ok(text)
+}
+
+/// The text of UTF-16 bytes that begin with a byte-order mark (`None` for anything else).
+pub(crate) fn utf16_with_bom(bytes: &[u8]) -> Option<Result<String, String>> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    if body.len() % 2 != 0 {
+        return Some(Err(
+            "it is UTF-16 (it starts with a byte-order mark) but ends mid-character".to_owned(),
+        ));
+    }
+    let units = body.chunks_exact(2).map(|p| {
+        if little {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                return Some(Err(format!(
+                    "it is not valid UTF-16 (a lone surrogate at byte {})",
+                    2 + 2 * i
+                )));
+            }
+        }
+    }
+    Some(Ok(text))
 }
 
 /// The largest configuration or baseline file read.

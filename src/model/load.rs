@@ -114,6 +114,17 @@ pub fn load_bytes(bytes: &[u8], display: &str, limits: &Limits) -> Result<Model,
     if bytes.len() > limits.max_file_bytes {
         return Err(vec![too_large(display, bytes.len() as u64, limits)]);
     }
+    // A model written by PowerShell 5's `>` (`archdoc import … > model.yaml`) is UTF-16.
+    match super::files::utf16_with_bom(bytes) {
+        Some(Ok(text)) => return load_str(&text, display, limits),
+        Some(Err(why)) => {
+            return Err(vec![
+                ModelError::file("model::encoding", display, why)
+                    .with_help("save the file as UTF-8"),
+            ]);
+        }
+        None => {}
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
