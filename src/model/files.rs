@@ -171,7 +171,7 @@ pub(crate) fn utf16_with_bom(bytes: &[u8]) -> Option<Result<String, String>> {
         _ => return None,
     };
     let body = &bytes[2..];
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Some(Err(
             "it is UTF-16 (it starts with a byte-order mark) but ends mid-character".to_owned(),
         ));
