@@ -348,6 +348,96 @@ fn threagile_example_model() {
     assert_eq!((lb.file.as_str(), lb.line), (path, 497));
 }
 
+/// The links an imported model has, as `from>to`.
+fn links_of(draft: &import::Draft) -> Vec<String> {
+    draft
+        .links
+        .iter()
+        .map(|l| format!("{}>{}", l.from, l.to))
+        .collect()
+}
+
+#[test]
+fn compose_nginx_balancing_two_services_built_alike() {
+    let path = "tests/fixtures/import/compose/nginx-nodejs-redis/compose.yaml";
+    let (draft, r) = imported(Format::Compose, &[path]);
+    insta::assert_snapshot!("compose_nginx_nodejs_redis", draft.to_yaml());
+    round_trips(&draft, &r);
+    // nginx depends on web1 and web2, both `build: ./web`: a pool, not two needs.
+    let nginx = draft.components.iter().find(|c| c.id == "nginx").unwrap();
+    assert_eq!(
+        nginx.get("pool"),
+        Some(&import::draft::Value::words(["web1", "web2"]))
+    );
+    let s = spofs(&r, "via-nginx");
+    assert!(s.contains(&"nginx".to_owned()), "{s:?}");
+    assert!(
+        !s.contains(&"web1".to_owned()) && !s.contains(&"web2".to_owned()),
+        "{s:?}"
+    );
+    // Redis is linked by nothing in the file: the application services are assumed to use it.
+    let l = links_of(&draft);
+    assert!(l.contains(&"web1>redis".to_owned()), "{l:?}");
+}
+
+#[test]
+fn compose_database_linked_by_nothing_is_assumed_used_by_the_application() {
+    let path = "tests/fixtures/import/compose/sparkjava-mysql/compose.yaml";
+    let (draft, r) = imported(Format::Compose, &[path]);
+    insta::assert_snapshot!("compose_sparkjava_mysql", draft.to_yaml());
+    round_trips(&draft, &r);
+    // The backend reads its password from a secret and names no URL: assumed, and said.
+    let link = draft
+        .links
+        .iter()
+        .find(|l| l.from == "backend" && l.to == "db")
+        .unwrap();
+    assert!(link.comment.as_deref().unwrap().starts_with("assumed:"));
+    assert!(spofs(&r, "write").contains(&"db".to_owned()));
+    let v = verdict(&r);
+    assert!(
+        !v.iter().any(|f| f.starts_with("unreachable-component")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn compose_database_and_its_web_console() {
+    let path = "tests/fixtures/import/compose/postgresql-pgadmin/compose.yaml";
+    let (draft, r) = imported(Format::Compose, &[path]);
+    insta::assert_snapshot!("compose_postgresql_pgadmin", draft.to_yaml());
+    round_trips(&draft, &r);
+    // pgAdmin is a console, not the application; with nothing else published it is the way
+    // in, and it reaches Postgres.
+    let pgadmin = draft.components.iter().find(|c| c.id == "pgadmin").unwrap();
+    assert_eq!(
+        pgadmin.get("kind"),
+        Some(&import::draft::Value::word("other"))
+    );
+    assert!(links_of(&draft).contains(&"pgadmin>postgres".to_owned()));
+    let v = verdict(&r);
+    assert!(!v.iter().any(|f| f.starts_with("journey-broken")), "{v:?}");
+    assert!(v.contains(&"database-exposed postgres".to_owned()), "{v:?}");
+}
+
+#[test]
+fn compose_pipeline_without_a_way_in_is_judged_on_its_jobs() {
+    let path = "tests/fixtures/import/compose/wasmedge-kafka-mysql/compose.yml";
+    let (draft, r) = imported(Format::Compose, &[path]);
+    insta::assert_snapshot!("compose_wasmedge_kafka_mysql", draft.to_yaml());
+    round_trips(&draft, &r);
+    // `image: etl-kafka` names what `build:` makes, not Kafka: the service reads Kafka and
+    // writes MariaDB, and nothing calls it: a worker.
+    let etl = draft.components.iter().find(|c| c.id == "etl").unwrap();
+    assert_eq!(etl.get("kind"), Some(&import::draft::Value::word("worker")));
+    assert_eq!(r.journeys.len(), 1, "{:?}", r.journeys);
+    let s = spofs(&r, "jobs");
+    for c in ["redpanda", "etl", "db"] {
+        assert!(s.contains(&c.to_owned()), "{c}: {s:?}");
+    }
+    assert!(!verdict(&r).iter().any(|f| f.starts_with("journey-broken")));
+}
+
 #[test]
 fn terraform_alb_autoscaling_single_az_rds() {
     let path = "tests/fixtures/import/terraform/shop-alb-asg-rds.plan.json";

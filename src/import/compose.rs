@@ -4,6 +4,7 @@
 //! published ports say what the internet reaches. Override files merge as Compose merges them:
 //! later files replace scalars, extend lists and merge mappings.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -162,7 +163,11 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .map(words)
             .collect::<Vec<_>>()
             .join(" ");
-        let g = infer::guess(image, &s.name, &command);
+        // With `build:`, `image:` names what the build produces (`etl-kafka`): it says what
+        // the service is only when it starts with known software (`postgres-custom`).
+        let built = b.get("build").is_some();
+        let telling = image.filter(|img| !built || infer::starts_with_known_software(img));
+        let g = infer::guess(telling, &s.name, &command);
         if infer::is_load_generator(image, &s.name) {
             draft.skipped.push(format!(
                 "service `{}`: generates test traffic, a stand-in for users, not part of the design",
@@ -187,6 +192,9 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             }
             (None, Some(img)) => {
                 c.set("software", Value::str(img));
+                if built {
+                    c.note("built from source (`build:`); its kind is a guess from its name and command");
+                }
             }
             (None, None) => {
                 if b.get("build").is_some() {
@@ -233,6 +241,19 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         draft.components.push(c);
     }
 
+    // A proxy that depends on two or more services built alike (one image, or one build
+    // context) balances them: `nginx` in front of `web1` and `web2`, both `build: ./web`.
+    let twins = proxied_twins(&active, &ids, &guesses);
+    for (proxy, (members, what)) in &twins {
+        if let Some(c) = draft.component_mut(proxy) {
+            c.set("pool", Value::words(members.clone()));
+            c.note(format!(
+                "assumed: balances {} ({what}); its own configuration is not in the Compose file",
+                members.join(", ")
+            ));
+        }
+    }
+
     // Links: depends_on, legacy links, network_mode: service:x, and connection URLs.
     for (i, s) in active.iter().enumerate() {
         let from = &ids[i];
@@ -269,6 +290,9 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             let Some(j) = ids.iter().position(|x| *x == to) else {
                 continue;
             };
+            if twins.get(from).is_some_and(|(m, _)| m.contains(&to)) {
+                continue; // in the proxy's pool
+            }
             if !draft.has_component(&to) {
                 continue;
             }
@@ -324,6 +348,9 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             });
         }
     }
+
+    assume_unwritten_links(&mut draft, &active, &ids, &guesses);
+    consumers_are_workers(&mut draft, &active, &ids, &mut guesses);
 
     // The way in: services with ports published on every interface.
     let user = draft.free_id("user");
@@ -415,12 +442,34 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
     if entries > 0 {
         draft.components.insert(0, entry);
     }
-    let ways_in: Vec<String> = draft
+    let mut ways_in: Vec<String> = draft
         .links
         .iter()
         .filter(|l| l.from == user && !l.fields.iter().any(|(k, _)| k == "optional"))
         .map(|l| l.to.clone())
         .collect();
+    if ways_in.is_empty() {
+        // Only a data store and its web console (Postgres and pgAdmin) are published: the
+        // console is how people use it.
+        for l in &mut draft.links {
+            let console = ids
+                .iter()
+                .position(|x| *x == l.to)
+                .is_some_and(|j| is_console(&guesses[j]));
+            if l.from == user && console {
+                l.fields.retain(|(k, _)| k != "optional");
+                l.comment = Some(
+                    "published port; assumed: the way in (a web console is all that is published for people)"
+                        .to_owned(),
+                );
+                ways_in.push(l.to.clone());
+            }
+        }
+    }
+    if ways_in.is_empty() {
+        // No way in for people: the work is the workers' (an ETL job reading a queue).
+        draft.worker_journey_only();
+    }
     draft.entry_journeys(&ways_in);
     for g in &guesses {
         if g.kind == "monitoring" && !g.agent {
@@ -472,6 +521,73 @@ fn words(v: &Json) -> String {
     }
 }
 
+/// What a service is built from (`image nginx:1.27`, `build ./web`), to tell replicas
+/// written out by hand.
+fn built_from(b: &Json) -> Option<String> {
+    if let Some(i) = b.get("image").and_then(Json::as_str) {
+        return Some(format!("image `{i}`"));
+    }
+    match b.get("build")? {
+        Json::String(ctx) => Some(format!("build `{ctx}`")),
+        Json::Object(m) => {
+            let ctx = m.get("context").and_then(Json::as_str).unwrap_or(".");
+            match m.get("dockerfile").and_then(Json::as_str) {
+                Some(f) => Some(format!("build `{ctx}` with `{f}`")),
+                None => Some(format!("build `{ctx}`")),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// For each proxy (a load balancer or web server), the services it depends on that are
+/// built alike, when two or more are: its pool, and what they share.
+fn proxied_twins(
+    active: &[Service],
+    ids: &[String],
+    guesses: &[Guess],
+) -> BTreeMap<String, (Vec<String>, String)> {
+    let mut out = BTreeMap::new();
+    for (i, s) in active.iter().enumerate() {
+        if !matches!(guesses[i].kind, "load_balancer" | "web_server") {
+            continue;
+        }
+        let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut names: Vec<String> = depends_on(&s.body);
+        names.extend(
+            s.body
+                .get("links")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l.as_str().and_then(|x| x.split(':').next()))
+                .map(str::to_owned),
+        );
+        for name in names {
+            let Some(j) = active.iter().position(|t| t.name == name) else {
+                continue;
+            };
+            let behind = matches!(
+                guesses[j].kind,
+                "app_server" | "web_server" | "worker" | "other"
+            );
+            if j == i || !behind {
+                continue;
+            }
+            if let Some(key) = built_from(&active[j].body) {
+                let members = groups.entry(key).or_default();
+                if !members.contains(&ids[j]) {
+                    members.push(ids[j].clone());
+                }
+            }
+        }
+        if let Some((what, members)) = groups.into_iter().find(|(_, m)| m.len() >= 2) {
+            out.insert(ids[i].clone(), (members, format!("the same {what}")));
+        }
+    }
+    out
+}
+
 /// The services a service depends on (`depends_on` as a list or a mapping).
 fn depends_on(b: &Json) -> Vec<String> {
     match b.get("depends_on") {
@@ -505,6 +621,193 @@ fn environment(b: &Json) -> Vec<(String, String)> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// An application service that nothing calls, publishes nothing and reads a queue is a
+/// worker consuming it (an ETL job, a Kafka consumer), not a server waiting for requests.
+fn consumers_are_workers(
+    draft: &mut Draft,
+    active: &[Service],
+    ids: &[String],
+    guesses: &mut [Guess],
+) {
+    let queues: Vec<&String> = ids
+        .iter()
+        .zip(guesses.iter())
+        .filter(|(_, g)| g.kind == "queue")
+        .map(|(id, _)| id)
+        .collect();
+    let queue_of = |to: &str| queues.iter().any(|q| *q == to);
+    for i in 0..active.len() {
+        if guesses[i].kind != "app_server" || !draft.has_component(&ids[i]) {
+            continue;
+        }
+        let called = draft.links.iter().any(|l| l.to == ids[i]);
+        let published = !ports(&active[i].body).is_empty();
+        let reads_queue = draft
+            .links
+            .iter()
+            .any(|l| l.from == ids[i] && queue_of(&l.to));
+        if called || published || !reads_queue {
+            continue;
+        }
+        guesses[i].kind = "worker";
+        if let Some(c) = draft.component_mut(&ids[i]) {
+            c.set("kind", Value::word("worker"));
+            c.note(
+                "assumed: a worker consuming its queue (nothing calls it, and it reads a queue)",
+            );
+        }
+        for l in draft.links.iter_mut().filter(|l| l.from == ids[i]) {
+            if queue_of(&l.to) {
+                l.fields.retain(|(k, _)| k != "async");
+                if let Some(c) = &mut l.comment {
+                    *c = c.replace("; assumed: enqueues and returns", "");
+                }
+            }
+        }
+    }
+}
+
+/// Whether a service is an operator's web console (pgAdmin, mongo-express).
+fn is_console(g: &Guess) -> bool {
+    g.kind == "other" && g.protocol == Some("http") && g.software.is_some()
+}
+
+/// The networks a service joins (`default` when it names none; `*` on the host's network).
+fn networks_of(b: &Json) -> Vec<String> {
+    if b.get("network_mode").and_then(Json::as_str) == Some("host") {
+        return vec!["*".to_owned()];
+    }
+    match b.get("networks") {
+        Some(Json::Array(list)) => list
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect(),
+        Some(Json::Object(m)) => m.keys().cloned().collect(),
+        _ => vec!["default".to_owned()],
+    }
+}
+
+/// The network two services share, if any.
+fn shared_network(a: &Json, b: &Json) -> Option<String> {
+    let (na, nb) = (networks_of(a), networks_of(b));
+    if na.iter().any(|n| n == "*") {
+        return nb.into_iter().next();
+    }
+    if nb.iter().any(|n| n == "*") {
+        return na.into_iter().next();
+    }
+    na.into_iter().find(|n| nb.contains(n))
+}
+
+/// Links a Compose file does not write but a design needs, each said as assumed: a data
+/// store nothing links to (connection settings kept in secrets or files) is used by the
+/// application services on its network; a published front end that calls nothing calls the
+/// application services nothing else reaches on its network (a browser app and its API).
+fn assume_unwritten_links(
+    draft: &mut Draft,
+    active: &[Service],
+    ids: &[String],
+    guesses: &[Guess],
+) {
+    let present = |draft: &Draft, i: usize| draft.has_component(&ids[i]) && !guesses[i].agent;
+    let is_app = |i: usize| matches!(guesses[i].kind, "app_server" | "worker");
+    let linked_from = |draft: &Draft, to: &str| -> Vec<String> {
+        draft
+            .links
+            .iter()
+            .filter(|l| l.to == to)
+            .map(|l| l.from.clone())
+            .collect()
+    };
+    let mut assumed: Vec<DraftLink> = Vec::new();
+    for j in 0..active.len() {
+        if !present(draft, j) || !matches!(guesses[j].kind, "database" | "cache" | "queue") {
+            continue;
+        }
+        if !linked_from(draft, &ids[j]).is_empty() {
+            continue;
+        }
+        // The applications use it; with none on its network, its web console does.
+        let has_app = (0..active.len()).any(|a| {
+            a != j
+                && present(draft, a)
+                && is_app(a)
+                && shared_network(&active[a].body, &active[j].body).is_some()
+        });
+        for a in 0..active.len() {
+            let user = if has_app {
+                is_app(a)
+            } else {
+                is_console(&guesses[a])
+            };
+            if a == j || !present(draft, a) || !user {
+                continue;
+            }
+            let Some(net) = shared_network(&active[a].body, &active[j].body) else {
+                continue;
+            };
+            let mut fields = Vec::new();
+            if let Some(p) = guesses[j].protocol {
+                fields.push(("protocol".to_owned(), Value::word(p)));
+            }
+            if let Some(p) = guesses[j].port {
+                fields.push(("port".to_owned(), Value::Int(i64::from(p))));
+            }
+            if guesses[j].kind == "queue" && guesses[a].kind != "worker" {
+                fields.push(("async".to_owned(), Value::Bool(true)));
+            }
+            assumed.push(DraftLink {
+                from: ids[a].clone(),
+                to: ids[j].clone(),
+                fields,
+                comment: Some(format!(
+                    "assumed: {} uses it (network {net}); nothing in the Compose file links them (no depends_on, no connection URL)",
+                    ids[a]
+                )),
+            });
+        }
+    }
+    for l in assumed.drain(..) {
+        draft.link(l);
+    }
+    // Front ends: published on every interface, calling nothing.
+    for f in 0..active.len() {
+        let published = ports(&active[f].body).iter().any(|(_, all)| *all);
+        let front = matches!(guesses[f].kind, "app_server" | "web_server");
+        if !present(draft, f) || !published || !front {
+            continue;
+        }
+        if draft.links.iter().any(|l| l.from == ids[f]) {
+            continue;
+        }
+        for b in 0..active.len() {
+            if b == f || !present(draft, b) || !is_app(b) || guesses[b].kind == "worker" {
+                continue;
+            }
+            let unpublished = !ports(&active[b].body).iter().any(|(_, all)| *all);
+            let unreached = linked_from(draft, &ids[b]).is_empty();
+            if !(unpublished && unreached) {
+                continue;
+            }
+            let Some(net) = shared_network(&active[f].body, &active[b].body) else {
+                continue;
+            };
+            assumed.push(DraftLink {
+                from: ids[f].clone(),
+                to: ids[b].clone(),
+                fields: vec![("protocol".to_owned(), Value::word("http"))],
+                comment: Some(format!(
+                    "assumed: {} calls it (network {net}; nothing else reaches it and the Compose file does not link them)",
+                    ids[f]
+                )),
+            });
+        }
+    }
+    for l in assumed {
+        draft.link(l);
     }
 }
 

@@ -316,6 +316,31 @@ impl Draft {
         );
     }
 
+    /// The one journey of a design that publishes no way in for people but runs workers:
+    /// the first worker's background jobs (the default journeys would start at a client
+    /// that reaches nothing).
+    pub fn worker_journey_only(&mut self) {
+        let Some(w) = self
+            .components
+            .iter()
+            .find(|c| c.get("kind") == Some(&Value::word("worker")))
+            .map(|c| c.id.clone())
+        else {
+            return;
+        };
+        let mut j = Element::new("jobs");
+        j.set("label", Value::str("Background jobs"));
+        j.set("entry", Value::word(&w));
+        if self.reaches_database(&w) {
+            j.set("data", Value::word("read"));
+            j.note("assumed: reads data (it reaches a database); say `write` if it writes");
+        } else {
+            j.set("data", Value::word("none"));
+        }
+        j.note("no way in for people is published: the only journey is the workers'");
+        self.journeys.push(j);
+    }
+
     /// Whether links from `start` lead to a database.
     fn reaches_database(&self, start: &str) -> bool {
         let mut seen = vec![start.to_owned()];

@@ -51,6 +51,19 @@ const IMAGES: &[(&str, &str, &str, u16, &str)] = &[
     ("elasticsearch", "database", "Elasticsearch", 9200, "http"),
     ("opensearch", "database", "OpenSearch", 9200, "http"),
     ("mssql", "database", "SQL Server", 1433, "tds"),
+    ("azure-sql-edge", "database", "Azure SQL Edge", 1433, "tds"),
+    ("oracle-xe", "database", "Oracle Database", 1521, "tns"),
+    ("oracle-free", "database", "Oracle Database", 1521, "tns"),
+    ("yugabyte", "database", "YugabyteDB", 5433, "postgres"),
+    ("arangodb", "database", "ArangoDB", 8529, "http"),
+    ("rethinkdb", "database", "RethinkDB", 28015, "tcp"),
+    ("surrealdb", "database", "SurrealDB", 8000, "http"),
+    ("dynamodb-local", "database", "DynamoDB Local", 8000, "http"),
+    ("questdb", "database", "QuestDB", 8812, "postgres"),
+    ("memgraph", "database", "Memgraph", 7687, "bolt"),
+    ("meilisearch", "database", "Meilisearch", 7700, "http"),
+    ("typesense", "database", "Typesense", 8108, "http"),
+    ("solr", "database", "Solr", 8983, "http"),
     ("redis", "cache", "Redis", 6379, "redis"),
     ("valkey", "cache", "Valkey", 6379, "redis"),
     ("keydb", "cache", "KeyDB", 6379, "redis"),
@@ -87,6 +100,24 @@ const AGENTS: &[(&str, &str)] = &[
     ("otel/opentelemetry-collector", "OpenTelemetry Collector"),
     ("telegraf", "Telegraf"),
     ("-exporter", "exporter"),
+    ("_exporter", "exporter"),
+];
+
+/// Web consoles for operators (a database's or a broker's admin UI): checked before the
+/// images they are named after, so `mongo-express` is not taken for MongoDB.
+const ADMIN_UIS: &[(&str, &str)] = &[
+    ("mongo-express", "mongo-express"),
+    ("redis-commander", "Redis Commander"),
+    ("redisinsight", "RedisInsight"),
+    ("kafka-ui", "Kafka UI"),
+    ("kafdrop", "Kafdrop"),
+    ("akhq", "AKHQ"),
+    ("pgadmin", "pgAdmin"),
+    ("adminer", "Adminer"),
+    ("phpmyadmin", "phpMyAdmin"),
+    ("portainer", "Portainer"),
+    ("mailhog", "MailHog"),
+    ("mailpit", "Mailpit"),
 ];
 
 /// The image's name without registry, tag or digest: `docker.io/library/postgres:16` →
@@ -137,6 +168,16 @@ pub fn is_load_generator(image: Option<&str>, name: &str) -> bool {
     by_name || by_image
 }
 
+/// Whether an image's own name (after its repository path) begins with software archdoc
+/// knows: `postgres-custom` does, `etl-kafka` does not.
+#[must_use]
+pub fn starts_with_known_software(image: &str) -> bool {
+    let img = image_name(image);
+    let last = img.rsplit('/').next().unwrap_or("");
+    IMAGES.iter().any(|(frag, ..)| last.starts_with(frag))
+        || AGENTS.iter().any(|(frag, _)| last.starts_with(frag))
+}
+
 /// What a service is, from its image, its name and its command.
 #[must_use]
 pub fn guess(image: Option<&str>, name: &str, command: &str) -> Guess {
@@ -150,6 +191,15 @@ pub fn guess(image: Option<&str>, name: &str, command: &str) -> Guess {
             port: None,
             protocol: None,
             agent: true,
+        };
+    }
+    if let Some((_, sw)) = ADMIN_UIS.iter().find(|(frag, _)| img.contains(frag)) {
+        return Guess {
+            kind: "other",
+            software: Some(sw),
+            port: None,
+            protocol: Some("http"),
+            agent: false,
         };
     }
     // A worker runs the application's image with a worker command, or says so in its name.
