@@ -439,6 +439,49 @@ fn compose_pipeline_without_a_way_in_is_judged_on_its_jobs() {
 }
 
 #[test]
+fn kubernetes_guestbook_directory_with_repeated_resources() {
+    let dir = "tests/fixtures/import/kubernetes/guestbook-all-in-one";
+    let (draft, r) = imported(Format::Kubernetes, &[dir]);
+    insta::assert_snapshot!("kubernetes_guestbook_all_in_one", draft.to_yaml());
+    round_trips(&draft, &r);
+    // The all-in-one file repeats the Deployments and Services of the two others: the later
+    // definitions are used (the import used to write duplicate keys and fail to load).
+    let again: Vec<&String> = draft
+        .skipped
+        .iter()
+        .filter(|s| s.contains("defined again"))
+        .collect();
+    assert_eq!(again.len(), 4, "{:?}", draft.skipped);
+    // The PHP front end finds Redis by DNS alone; it is the namespace's one application.
+    let l = links_of(&draft);
+    assert!(l.contains(&"frontend>redis-master".to_owned()), "{l:?}");
+    assert!(spofs(&r, "all").contains(&"redis-master".to_owned()));
+    assert!(
+        !verdict(&r)
+            .iter()
+            .any(|f| f.starts_with("unreachable-component"))
+    );
+}
+
+#[test]
+fn kubernetes_replication_controllers_are_workloads() {
+    let dir = "tests/fixtures/import/kubernetes/nodejs-mongodb-rc";
+    let (draft, r) = imported(Format::Kubernetes, &[dir]);
+    insta::assert_snapshot!("kubernetes_nodejs_mongodb_rc", draft.to_yaml());
+    round_trips(&draft, &r);
+    let web = draft
+        .components
+        .iter()
+        .find(|c| c.id == "web-controller")
+        .unwrap();
+    assert_eq!(web.get("replicas"), Some(&import::draft::Value::Int(2)));
+    // One MongoDB pod, assumed used by the one application: the single point of failure
+    // of reads and writes.
+    let s = spofs(&r, "write");
+    assert!(s.contains(&"mongo-controller".to_owned()), "{s:?}");
+}
+
+#[test]
 fn terraform_alb_autoscaling_single_az_rds() {
     let path = "tests/fixtures/import/terraform/shop-alb-asg-rds.plan.json";
     let (draft, r) = imported(Format::Terraform, &[path]);

@@ -349,7 +349,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         }
     }
 
-    assume_unwritten_links(&mut draft, &active, &ids, &guesses);
+    assume_unwritten_links(&mut draft, &active, &ids, &guesses, &twins);
     consumers_are_workers(&mut draft, &active, &ids, &mut guesses);
 
     // The way in: services with ports published on every interface.
@@ -711,6 +711,7 @@ fn assume_unwritten_links(
     active: &[Service],
     ids: &[String],
     guesses: &[Guess],
+    twins: &BTreeMap<String, (Vec<String>, String)>,
 ) {
     let present = |draft: &Draft, i: usize| draft.has_component(&ids[i]) && !guesses[i].agent;
     let is_app = |i: usize| matches!(guesses[i].kind, "app_server" | "worker");
@@ -730,22 +731,31 @@ fn assume_unwritten_links(
         if !linked_from(draft, &ids[j]).is_empty() {
             continue;
         }
-        // The applications use it; with none on its network, its web console does.
-        let has_app = (0..active.len()).any(|a| {
+        // The application on its network uses it (one service, or replicas of one pool);
+        // with none, its web console does; with several, which does is not guessed.
+        let near = |a: usize, which: &dyn Fn(usize) -> bool| {
             a != j
                 && present(draft, a)
-                && is_app(a)
+                && which(a)
                 && shared_network(&active[a].body, &active[j].body).is_some()
-        });
-        for a in 0..active.len() {
-            let user = if has_app {
-                is_app(a)
-            } else {
-                is_console(&guesses[a])
-            };
-            if a == j || !present(draft, a) || !user {
-                continue;
+        };
+        let apps: Vec<usize> = (0..active.len()).filter(|&a| near(a, &is_app)).collect();
+        let one_pool = twins
+            .values()
+            .any(|(m, _)| apps.iter().all(|&a| m.contains(&ids[a])));
+        let users: Vec<usize> = if apps.is_empty() {
+            (0..active.len())
+                .filter(|&a| near(a, &|a| is_console(&guesses[a])))
+                .collect()
+        } else if apps.len() == 1 || one_pool {
+            apps
+        } else {
+            if let Some(c) = draft.component_mut(&ids[j]) {
+                c.note("nothing in the Compose file says which service uses it: add the link (`depends_on` or a connection URL)");
             }
+            continue;
+        };
+        for a in users {
             let Some(net) = shared_network(&active[a].body, &active[j].body) else {
                 continue;
             };

@@ -6,7 +6,7 @@
 //! become security groups; StatefulSets of known databases become a primary and its replicas.
 //! Resources that say nothing about failure (ConfigMaps, RBAC, CRDs) are listed as skipped.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -65,7 +65,15 @@ struct Workload {
     pod: Json,
 }
 
-const WORKLOADS: [&str; 4] = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+const WORKLOADS: [&str; 5] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    // The legacy controller still found in older examples and charts; its pod template is
+    // a Deployment's.
+    "ReplicationController",
+];
 
 /// The ways in when no Ingress or LoadBalancer Service says: the workloads nothing calls
 /// (calls from load generators aside), once those that only consume a queue are taken for
@@ -212,8 +220,36 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         }
     }
 
+    // The same resource twice (a directory holding a manifest and an all-in-one file that
+    // repeats it): `kubectl apply` applies both in order, so the later one is what runs.
+    let mut redefined: Vec<String> = Vec::new();
+    {
+        let mut last: HashMap<(String, String, String), (usize, usize)> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            if !r.name.is_empty() {
+                let key = (r.kind.clone(), r.namespace.clone(), r.name.clone());
+                last.insert(key, (i, r.origin.file));
+            }
+        }
+        let mut keep = Vec::with_capacity(resources.len());
+        for (i, r) in resources.into_iter().enumerate() {
+            let key = (r.kind.clone(), r.namespace.clone(), r.name.clone());
+            match last.get(&key) {
+                Some(&(at, file)) if at != i => {
+                    let later = sources.get(file).map_or("", |s| s.display.as_str());
+                    redefined.push(format!(
+                        "{} `{}/{}`: defined again in `{later}`; that later definition is used, as `kubectl apply` would",
+                        r.kind, r.namespace, r.name
+                    ));
+                }
+                _ => keep.push(r),
+            }
+        }
+        resources = keep;
+    }
     let mut draft = Draft {
         name: "Kubernetes application".to_owned(),
+        skipped: redefined,
         ..Draft::default()
     };
     // ConfigMaps feed environment variables that name other services.
@@ -317,7 +353,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             ModelError::file(
                 "import::empty",
                 shown,
-                format!("no Deployment, StatefulSet or DaemonSet in `{shown}`"),
+                format!("no Deployment, StatefulSet, DaemonSet, ReplicaSet or ReplicationController in `{shown}`"),
             )
             .with_help("pass the manifests of the application's workloads (render a chart first with `helm template`)"),
         ));
@@ -692,6 +728,51 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
                     comment: Some(format!("from {k}")),
                 });
             }
+        }
+    }
+
+    // A database or cache nothing names (its address compiled into the application, or
+    // found by DNS alone, as the guestbook's Redis is): when its namespace runs one
+    // application workload, that one is assumed to use it; with several, which does is not
+    // guessed, and the store says so.
+    for d in &workloads {
+        let store = matches!(d.guess.kind, "database" | "cache");
+        if !store || !draft.has_component(&d.id) || draft.links.iter().any(|l| l.to == d.id) {
+            continue;
+        }
+        let users: Vec<&Workload> = workloads
+            .iter()
+            .filter(|a| {
+                matches!(a.guess.kind, "app_server" | "web_server" | "worker")
+                    && a.id != d.id
+                    && !a.load_generator
+                    && a.namespace == d.namespace
+                    && draft.has_component(&a.id)
+            })
+            .collect();
+        if users.len() != 1 {
+            if let Some(c) = draft.component_mut(&d.id) {
+                c.note("no environment variable or ConfigMap names it: say which workloads use it (a link to it)");
+            }
+            continue;
+        }
+        for a in users {
+            let mut fields = Vec::new();
+            if let Some(p) = d.guess.protocol {
+                fields.push(("protocol".to_owned(), Value::word(p)));
+            }
+            if let Some(p) = d.guess.port {
+                fields.push(("port".to_owned(), Value::Int(i64::from(p))));
+            }
+            draft.link(DraftLink {
+                from: a.id.clone(),
+                to: d.id.clone(),
+                fields,
+                comment: Some(format!(
+                    "assumed: {} uses it (namespace {}); no environment variable or ConfigMap names it",
+                    a.id, d.namespace
+                )),
+            });
         }
     }
 
