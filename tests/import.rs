@@ -348,6 +348,15 @@ fn threagile_example_model() {
     assert_eq!((lb.file.as_str(), lb.line), (path, 497));
 }
 
+/// The component `id` of an imported model.
+fn component<'a>(draft: &'a import::Draft, id: &str) -> &'a import::draft::Element {
+    draft
+        .components
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no component {id}"))
+}
+
 /// The links an imported model has, as `from>to`.
 fn links_of(draft: &import::Draft) -> Vec<String> {
     draft
@@ -364,7 +373,7 @@ fn compose_nginx_balancing_two_services_built_alike() {
     insta::assert_snapshot!("compose_nginx_nodejs_redis", draft.to_yaml());
     round_trips(&draft, &r);
     // nginx depends on web1 and web2, both `build: ./web`: a pool, not two needs.
-    let nginx = draft.components.iter().find(|c| c.id == "nginx").unwrap();
+    let nginx = component(&draft, "nginx");
     assert_eq!(
         nginx.get("pool"),
         Some(&import::draft::Value::words(["web1", "web2"]))
@@ -409,7 +418,7 @@ fn compose_database_and_its_web_console() {
     round_trips(&draft, &r);
     // pgAdmin is a console, not the application; with nothing else published it is the way
     // in, and it reaches Postgres.
-    let pgadmin = draft.components.iter().find(|c| c.id == "pgadmin").unwrap();
+    let pgadmin = component(&draft, "pgadmin");
     assert_eq!(
         pgadmin.get("kind"),
         Some(&import::draft::Value::word("other"))
@@ -428,7 +437,7 @@ fn compose_pipeline_without_a_way_in_is_judged_on_its_jobs() {
     round_trips(&draft, &r);
     // `image: etl-kafka` names what `build:` makes, not Kafka: the service reads Kafka and
     // writes MariaDB, and nothing calls it: a worker.
-    let etl = draft.components.iter().find(|c| c.id == "etl").unwrap();
+    let etl = component(&draft, "etl");
     assert_eq!(etl.get("kind"), Some(&import::draft::Value::word("worker")));
     assert_eq!(r.journeys.len(), 1, "{:?}", r.journeys);
     let s = spofs(&r, "jobs");
@@ -469,11 +478,7 @@ fn kubernetes_replication_controllers_are_workloads() {
     let (draft, r) = imported(Format::Kubernetes, &[dir]);
     insta::assert_snapshot!("kubernetes_nodejs_mongodb_rc", draft.to_yaml());
     round_trips(&draft, &r);
-    let web = draft
-        .components
-        .iter()
-        .find(|c| c.id == "web-controller")
-        .unwrap();
+    let web = component(&draft, "web-controller");
     assert_eq!(web.get("replicas"), Some(&import::draft::Value::Int(2)));
     // One MongoDB pod, assumed used by the one application: the single point of failure
     // of reads and writes.
@@ -572,11 +577,7 @@ fn terraform_real_alb_and_autoscaling_group_across_modules() {
     round_trips(&draft, &r);
     // The target group (in `module.alb`) reaches the autoscaling group (in
     // `module.myapp-asg`) only through a module output passed in as a module variable.
-    let alb = draft
-        .components
-        .iter()
-        .find(|c| c.id == "module.alb.aws_alb.alb")
-        .unwrap();
+    let alb = component(&draft, "module.alb.aws_alb.alb");
     assert_eq!(
         alb.get("pool"),
         Some(&import::draft::Value::words(vec![
@@ -626,11 +627,7 @@ fn terraform_real_classic_elb_and_autoscaling_group() {
     insta::assert_snapshot!("terraform_real_elb_asg", draft.to_yaml());
     round_trips(&draft, &r);
     // The group names the Classic ELB in `load_balancers`: the balancer's pool.
-    let elb = draft
-        .components
-        .iter()
-        .find(|c| c.id == "aws_elb.example")
-        .unwrap();
+    let elb = component(&draft, "aws_elb.example");
     assert_eq!(
         elb.get("pool"),
         Some(&import::draft::Value::words(vec![
