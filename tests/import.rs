@@ -390,6 +390,32 @@ fn compose_nginx_balancing_two_services_built_alike() {
 }
 
 #[test]
+fn compose_pool_members_are_not_also_needs_of_their_proxy() {
+    let p = write_tmp(
+        "unpublished-pool",
+        "services:
+  proxy: {image: 'nginx:1.27', ports: ['80:80'], depends_on: [app1, app2]}
+  app1: {build: ./app}
+  app2: {build: ./app}
+  db: {image: 'postgres:16'}
+",
+    );
+    let (draft, r) = imported(Format::Compose, &[p.to_str().unwrap()]);
+    round_trips(&draft, &r);
+    // The unpublished replicas are the proxy's pool, not front-end calls it must all make.
+    let l = links_of(&draft);
+    assert!(!l.iter().any(|l| l.starts_with("proxy>")), "{l:?}");
+    let s = spofs(&r, "write");
+    assert!(
+        !s.contains(&"app1".to_owned()) && !s.contains(&"app2".to_owned()),
+        "{s:?}"
+    );
+    // The one pool's replicas use the database nothing links to.
+    assert!(l.contains(&"app1>db".to_owned()) && l.contains(&"app2>db".to_owned()));
+    assert!(s.contains(&"db".to_owned()), "{s:?}");
+}
+
+#[test]
 fn compose_database_linked_by_nothing_is_assumed_used_by_the_application() {
     let path = "tests/fixtures/import/compose/sparkjava-mysql/compose.yaml";
     let (draft, r) = imported(Format::Compose, &[path]);

@@ -790,7 +790,8 @@ fn assume_unwritten_links(
         if !present(draft, f) || !published || !front {
             continue;
         }
-        if draft.links.iter().any(|l| l.from == ids[f]) {
+        // (A proxy with a pool calls its pool.)
+        if draft.links.iter().any(|l| l.from == ids[f]) || twins.contains_key(&ids[f]) {
             continue;
         }
         for b in 0..active.len() {
@@ -798,7 +799,8 @@ fn assume_unwritten_links(
                 continue;
             }
             let unpublished = !ports(&active[b].body).iter().any(|(_, all)| *all);
-            let unreached = linked_from(draft, &ids[b]).is_empty();
+            let pooled = twins.values().any(|(m, _)| m.contains(&ids[b]));
+            let unreached = linked_from(draft, &ids[b]).is_empty() && !pooled;
             if !(unpublished && unreached) {
                 continue;
             }
