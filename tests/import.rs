@@ -499,6 +499,39 @@ fn kubernetes_guestbook_directory_with_repeated_resources() {
 }
 
 #[test]
+fn kubernetes_bare_pods_are_workloads_on_one_node() {
+    let p = write_tmp(
+        "bare-pod",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers: [{name: web, image: 'nginx:1.27', ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+",
+    );
+    let (draft, r) = imported(Format::Kubernetes, &[p.to_str().unwrap()]);
+    round_trips(&draft, &r);
+    // The Service selects the Pod by its own labels; nothing recreates the Pod elsewhere,
+    // so it and its node are single points of failure.
+    assert_eq!(
+        component(&draft, "web-lb").get("pool"),
+        Some(&import::draft::Value::words(["web"]))
+    );
+    let web = component(&draft, "web");
+    assert_eq!(web.get("host"), Some(&import::draft::Value::word("node-1")));
+    let s = spofs(&r, "all");
+    assert!(
+        s.contains(&"web".to_owned()) && s.contains(&"node-1".to_owned()),
+        "{s:?}"
+    );
+}
+
+#[test]
 fn kubernetes_replication_controllers_are_workloads() {
     let dir = "tests/fixtures/import/kubernetes/nodejs-mongodb-rc";
     let (draft, r) = imported(Format::Kubernetes, &[dir]);

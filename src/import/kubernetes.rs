@@ -36,6 +36,8 @@ struct RawMeta {
     name: Option<Spanned<String>>,
     #[serde(default)]
     namespace: Option<String>,
+    #[serde(default)]
+    labels: Option<Json>,
 }
 
 /// One resource, with where it is written.
@@ -45,6 +47,8 @@ struct Resource {
     namespace: String,
     spec: Json,
     data: Json,
+    /// `metadata.labels` (a bare Pod's are what Services select).
+    labels: Json,
     origin: Origin,
 }
 
@@ -65,7 +69,7 @@ struct Workload {
     pod: Json,
 }
 
-const WORKLOADS: [&str; 5] = [
+const WORKLOADS: [&str; 6] = [
     "Deployment",
     "StatefulSet",
     "DaemonSet",
@@ -73,6 +77,8 @@ const WORKLOADS: [&str; 5] = [
     // The legacy controller still found in older examples and charts; its pod template is
     // a Deployment's.
     "ReplicationController",
+    // A bare Pod: one, and nothing recreates it elsewhere.
+    "Pod",
 ];
 
 /// The ways in when no Ingress or LoadBalancer Service says: the workloads nothing calls
@@ -206,9 +212,15 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
                 Some(n) => (n.value.clone(), Span::of(n, &src.text)),
                 None => (String::new(), Span::new(0, 0)),
             };
+            let labels = d
+                .metadata
+                .as_ref()
+                .and_then(|m| m.labels.clone())
+                .unwrap_or(Json::Null);
             resources.push(Resource {
                 kind,
                 name,
+                labels,
                 namespace: d
                     .metadata
                     .and_then(|m| m.namespace)
@@ -265,12 +277,17 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         .iter()
         .filter(|r| WORKLOADS.contains(&r.kind.as_str()))
     {
-        let pod = r
-            .spec
-            .pointer("/template/spec")
-            .cloned()
-            .unwrap_or(Json::Null);
-        let labels = string_map(r.spec.pointer("/template/metadata/labels"));
+        let (pod, labels) = if r.kind == "Pod" {
+            (r.spec.clone(), string_map(Some(&r.labels)))
+        } else {
+            (
+                r.spec
+                    .pointer("/template/spec")
+                    .cloned()
+                    .unwrap_or(Json::Null),
+                string_map(r.spec.pointer("/template/metadata/labels")),
+            )
+        };
         let containers: Vec<&Json> = pod
             .get("containers")
             .and_then(Json::as_array)
@@ -353,7 +370,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             ModelError::file(
                 "import::empty",
                 shown,
-                format!("no Deployment, StatefulSet, DaemonSet, ReplicaSet or ReplicationController in `{shown}`"),
+                format!("no Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController or Pod in `{shown}`"),
             )
             .with_help("pass the manifests of the application's workloads (render a chart first with `helm template`)"),
         ));
@@ -482,7 +499,13 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
                     "one pod holds the data: no replica (nothing in the manifests says otherwise)",
                 );
             }
-            c.note("one pod: Kubernetes reschedules it when its node fails, but while it restarts nothing serves");
+            if w.kind == "Pod" {
+                nodes_used = nodes_used.max(1);
+                c.set("host", Value::word("node-1"));
+                c.note("a bare Pod: no controller recreates it when its node fails (assumed on node-1)");
+            } else {
+                c.note("one pod: Kubernetes reschedules it when its node fails, but while it restarts nothing serves");
+            }
         }
         // A PodDisruptionBudget says how many must stay up.
         for r in resources.iter().filter(|r| r.kind == "PodDisruptionBudget") {
