@@ -829,6 +829,48 @@ fn terraform_module_references_that_loop_or_fan_out_end() {
 }
 
 #[test]
+fn terraform_plans_trimmed_by_hand_still_import() {
+    let write = |name: &str, text: &str| {
+        let p = write_tmp(name, "").with_extension("json");
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let import = |p: &std::path::Path| import::import(Format::Terraform, &[p], &Limits::default());
+    // Planned values cut away, the changes kept: what the changes leave in place is read,
+    // what they delete is not.
+    let p = write(
+        "changes-only",
+        r#"{"format_version":"1.2","planned_values":{"root_module":{}},"resource_changes":[
+          {"address":"aws_instance.web","mode":"managed","type":"aws_instance","name":"web",
+           "change":{"actions":["update"],"after":{"instance_type":"t3.micro"}}},
+          {"address":"aws_instance.old","mode":"managed","type":"aws_instance","name":"old",
+           "change":{"actions":["delete"],"after":null}}]}"#,
+    );
+    let draft = import(&p).unwrap();
+    let ids: Vec<&str> = draft.components.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        ids.contains(&"aws_instance.web") && !ids.contains(&"aws_instance.old"),
+        "{ids:?}"
+    );
+    // `format_version` lost: still known as a plan by its planned values.
+    let p = write(
+        "no-format-version",
+        r#"{"planned_values":{"root_module":{"resources":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q","values":{}}]}}}"#,
+    );
+    assert!(import(&p).is_ok());
+    // Another kind of JSON (an ARM template) is named as such, not taken for a model.
+    let p = write(
+        "arm",
+        r#"{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","resources":[]}"#,
+    );
+    let e = import(&p).unwrap_err().to_string();
+    assert!(
+        e.contains("another kind of file") && !e.contains("archdoc model"),
+        "{e}"
+    );
+}
+
+#[test]
 fn terraform_bad_input_is_an_error_not_a_panic() {
     for (text, says) in [
         ("{\"format_version\":\"1.2\",", "not valid JSON"),

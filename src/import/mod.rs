@@ -146,7 +146,9 @@ pub fn import(format: Format, paths: &[&Path], limits: &Limits) -> Result<Draft,
             }
             let what = match looks {
                 None => "an archdoc model".to_owned(),
-                Some(Foreign::Other) => "not a file archdoc can import".to_owned(),
+                Some(Foreign::Other) => {
+                    "another kind of file, none of the formats archdoc imports".to_owned()
+                }
                 Some(other) => other.describe().to_owned(),
             };
             let help = match looks.and_then(Foreign::import_format) {

@@ -282,6 +282,31 @@ fn configuration_refs(scope: &Scope, depth: usize, out: &mut BTreeMap<String, Re
     }
 }
 
+/// The resources of `resource_changes` that exist after the plan (not deleted), each as a
+/// planned resource: address, mode, type, name, and its values after the change.
+fn resources_from_changes(plan: &Json) -> Vec<Json> {
+    plan.get("resource_changes")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            let actions = c.pointer("/change/actions").and_then(Json::as_array);
+            !actions.is_some_and(|a| a.len() == 1 && a[0] == "delete")
+        })
+        .map(|c| {
+            let mut r = serde_json::Map::new();
+            for k in ["address", "mode", "type", "name", "index"] {
+                if let Some(v) = c.get(k) {
+                    r.insert(k.to_owned(), v.clone());
+                }
+            }
+            let after = c.pointer("/change/after").cloned().unwrap_or(Json::Null);
+            r.insert("values".to_owned(), after);
+            Json::Object(r)
+        })
+        .collect()
+}
+
 fn planned_resources<'a>(module: &'a Json, out: &mut Vec<&'a Json>) {
     out.extend(
         module
@@ -343,6 +368,14 @@ pub fn import(sources: &[SourceFile], _limits: &Limits) -> Result<Draft, Box<Mod
     if let Some(root) = root {
         planned_resources(root, &mut planned);
     }
+    // A plan whose planned values were cut (trimmed for a bug report, or a tool that keeps
+    // only the changes): the resources its changes leave in place, with their values after.
+    let from_changes: Vec<Json> = if planned.is_empty() {
+        resources_from_changes(&plan)
+    } else {
+        Vec::new()
+    };
+    planned.extend(from_changes.iter());
     let mut config_refs = BTreeMap::new();
     if let Some(c) = plan.pointer("/configuration/root_module") {
         let root = Scope {

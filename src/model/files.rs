@@ -303,11 +303,15 @@ pub fn foreign_format(text: &str) -> Option<Foreign> {
             "\"resource_changes\"",
             "\"terraform_version\"",
         ];
-        if head.contains("\"format_version\"")
-            || (trimmed.contains("\"format_version\"")
-                && plan_keys.iter().any(|k| trimmed.contains(k)))
+        // (A plan trimmed by hand for a test or a bug report may have lost `format_version`.)
+        if head.contains("\"format_version\"") || plan_keys[..2].iter().any(|k| trimmed.contains(k))
         {
             return Some(Foreign::TerraformPlan);
+        }
+        // JSON that is neither a plan nor a model (which must have `components`, quoted or,
+        // in a YAML flow mapping, not): an ARM or CloudFormation template, a package manifest.
+        if !trimmed.contains("components") {
+            return Some(Foreign::Other);
         }
     }
     let keys = top_level_keys(text);
