@@ -9,6 +9,8 @@ mod common;
 #[allow(dead_code, unreachable_pub)]
 mod generate;
 
+use std::collections::BTreeSet;
+
 use archdoc::model::{Limits, load_file, load_str};
 use archdoc::render::svg::{EdgeKind, Layout, crossings, layout, svg};
 use archdoc::render::{Scene, TextOptions, dot::dot, mermaid::mermaid, whiteboard};
@@ -460,6 +462,41 @@ fn graphviz_accepts_the_dot_export_when_installed() {
             err.chars().take(300).collect::<String>()
         );
     }
+}
+
+/// A single tier too wide for the page wraps onto a second band right under it: the wrapped
+/// part stays with its tier, above the rows that follow (it used to land after the security
+/// groups' row, at the bottom).
+#[test]
+fn a_wrapped_row_stays_with_its_tier() {
+    let mut src = String::from(
+        "name: wide data\ncomponents:\n  user: {kind: client}\n  app: {kind: app_server}\n",
+    );
+    for i in 0..8 {
+        src.push_str(&format!(
+            "  bucket-{i}: {{kind: object_storage, label: \"a long bucket name for the data of part {i}\"}}\n"
+        ));
+    }
+    src.push_str("  sg: {kind: firewall, protects: [app], allow: [443]}\nlinks:\n  - {from: user, to: app}\n");
+    for i in 0..8 {
+        src.push_str(&format!("  - {{from: app, to: bucket-{i}}}\n"));
+    }
+    let model = load_str(&src, "wide.yaml", &Limits::default()).expect("loads");
+    let scene = Scene::new(&model);
+    let lay = layout(&scene);
+    let comp = |id: &str| model.components.iter().position(|c| c.id == id).unwrap();
+    let bottom_of_buckets = (0..8)
+        .map(|i| lay.components[comp(&format!("bucket-{i}"))].bottom())
+        .max()
+        .unwrap();
+    let tops: BTreeSet<i32> = (0..8)
+        .map(|i| lay.components[comp(&format!("bucket-{i}"))].y)
+        .collect();
+    assert!(tops.len() > 1, "the row wraps: {tops:?}");
+    assert!(
+        lay.components[comp("sg")].y > bottom_of_buckets,
+        "the security group's row comes after every bucket"
+    );
 }
 
 /// Crossings in Graphviz `dot`'s drawing of the same graphs (`archdoc draw --format dot | dot

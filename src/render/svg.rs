@@ -16,7 +16,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::scene::{BoxKind, DomainTree, Scene, SideKind, component_line, domain_title, link_text};
+use super::scene::{
+    BoxKind, DomainTree, Scene, SideKind, Tier, component_line, domain_title, link_text,
+};
 use crate::lint::{Finding, Severity};
 
 /// A rectangle in pixels.
@@ -382,6 +384,7 @@ fn route(scene: &Scene) -> Layout {
     let cells = (stripes > 1)
         .then(|| cell_stripes(scene, &linked, |b| size[b].0 + BOX_GAP))
         .flatten();
+    let cells_packed = cells.is_some();
     let (stripes, whole, stripe_of) = match cells {
         Some((cells, count)) => (count, vec![false; fits.len()], cells),
         None => {
@@ -453,19 +456,42 @@ fn route(scene: &Scene) -> Layout {
             (stripes, fits, stripe_of)
         }
     };
+    // Whole cells, or several rows cut: stripe after stripe, each a slice of the tiers (a box
+    // stays in the stripe of its callers). One row cut where it is too wide: its parts one
+    // under the other, so the wrapped row stays with its tier (not after the rows below it).
     let mut bands: Vec<(usize, Vec<usize>)> = Vec::new();
-    for s in 0..stripes {
-        for (r, row) in scene.rows.iter().enumerate() {
-            let part: Vec<usize> = row
-                .iter()
-                .copied()
-                .filter(|&b| if whole[r] { s == 0 } else { stripe_of[b] == s })
-                .collect();
-            if !part.is_empty() {
-                bands.push((r, part));
-            }
+    let part = |r: usize, s: usize| -> Vec<usize> {
+        scene.rows[r]
+            .iter()
+            .copied()
+            .filter(|&b| if whole[r] { s == 0 } else { stripe_of[b] == s })
+            .collect()
+    };
+    let stripe_major = cells_packed || whole.iter().filter(|&&w| !w).count() > 1;
+    let order: Vec<(usize, usize)> = if stripe_major {
+        (0..stripes)
+            .flat_map(|s| (0..scene.rows.len()).map(move |r| (r, s)))
+            .collect()
+    } else {
+        (0..scene.rows.len())
+            .flat_map(|r| (0..stripes).map(move |s| (r, s)))
+            .collect()
+    };
+    // Rule sets (security groups) are off every path: their row comes last, after every
+    // stripe, not in the middle of the first.
+    let mut last: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (r, s) in order {
+        let p = part(r, s);
+        if p.is_empty() {
+            continue;
+        }
+        if stripe_major && scene.row_tier[r] == Tier::Rules {
+            last.push((r, p));
+        } else {
+            bands.push((r, p));
         }
     }
+    bands.extend(last);
     let mut band_of = vec![0usize; nb];
     for (i, (_, band)) in bands.iter().enumerate() {
         for &b in band {
