@@ -390,3 +390,23 @@ fn a_journey_holds_gates_for_what_it_needs_only() {
         assert_eq!(jf.spofs, vec![g.component(1)], "c0 is the one SPOF");
     }
 }
+
+/// A model with no way in at all (no client, no DNS name, nothing that answers requests: a
+/// database alone, or monitoring alone) cannot be judged: its journeys read as broken, never
+/// as "no single point of failure, 100% available".
+#[test]
+fn a_model_with_no_way_in_is_not_judged_available() {
+    for src in [
+        "name: t\ncomponents:\n  db: {kind: database}\n",
+        "name: t\ncomponents:\n  prometheus: {kind: monitoring}\n  grafana: {kind: monitoring, monitors: [prometheus]}\n",
+    ] {
+        let r = archdoc::report::ModelReport::check(&model(src));
+        let all = r.journeys.iter().find(|j| j.name == "all").unwrap();
+        assert!(all.broken && all.availability == 0.0, "{src}");
+        let f = findings(src);
+        assert!(
+            f.iter().any(|l| l.starts_with("error journey-broken")),
+            "{f:?}"
+        );
+    }
+}

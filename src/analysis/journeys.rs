@@ -166,7 +166,7 @@ pub fn entry_groups(g: &ArchGraph<'_>, journey: usize) -> Vec<Vec<usize>> {
         return by_name.into_values().collect();
     }
     // Nothing says where requests come from: components nothing calls that can answer requests.
-    model
+    let roots: Vec<Vec<usize>> = model
         .components
         .iter()
         .enumerate()
@@ -183,7 +183,13 @@ pub fn entry_groups(g: &ArchGraph<'_>, journey: usize) -> Vec<Vec<usize>> {
                 && g.links_to(*i).is_empty()
         })
         .map(|(i, _)| vec![i])
-        .collect()
+        .collect();
+    if roots.is_empty() {
+        // No way in at all (a model of a database alone, or of monitoring alone): the journey
+        // cannot be judged, and reads as failing rather than as trivially available.
+        return vec![Vec::new()];
+    }
+    roots
 }
 
 /// Compiles journey `journey` of the graph into gates.
