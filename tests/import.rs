@@ -546,6 +546,67 @@ fn kubernetes_replication_controllers_are_workloads() {
 }
 
 #[test]
+fn threagile_model_split_with_includes_imports_whole() {
+    // Threagile 1.0 splits a model over files with `includes:` (two levels deep here);
+    // `main.yaml` holds no asset itself.
+    let main = "tests/fixtures/import/threagile/split/main.yaml";
+    let (draft, r) = imported(Format::Threagile, &[main]);
+    round_trips(&draft, &r);
+    let whole = "tests/fixtures/import/threagile/threagile-example-model.yaml";
+    let (whole_draft, whole_r) = imported(Format::Threagile, &[whole]);
+    // The same assets as the single-file example (the project's own merged copy), and findings
+    // located in the file that holds each asset.
+    let ids = |d: &import::Draft| {
+        let mut v: Vec<String> = d.components.iter().map(|c| c.id.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&draft), ids(&whole_draft));
+    assert_eq!(verdict(&r), verdict(&whole_r));
+    let db = r
+        .findings
+        .iter()
+        .find(|f| f.element == "sql-database")
+        .unwrap();
+    assert!(
+        db.file
+            .ends_with("threagile/split/technical_assets_databases.yaml"),
+        "{}",
+        db.file
+    );
+    assert!(draft.sources.len() > 10, "{}", draft.sources.len());
+}
+
+#[test]
+fn threagile_includes_that_loop_or_go_missing_end_cleanly() {
+    let dir = std::env::temp_dir().join(format!("archdoc-tg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // a includes b, b includes a: each read once.
+    std::fs::write(
+        dir.join("a.yaml"),
+        "threagile_version: 1.0.0\nincludes: [b.yaml]\ntechnical_assets:\n  Web: {id: web, technology: web-server}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.yaml"), "includes: [a.yaml]\n").unwrap();
+    let a = dir.join("a.yaml");
+    let d = import::import(Format::Threagile, &[a.as_path()], &Limits::default()).unwrap();
+    assert_eq!(d.sources.len(), 2);
+    // A missing include, an absolute one: errors that name them.
+    for (inc, says) in [("gone.yaml", "gone.yaml"), ("/etc/passwd", "absolute path")] {
+        std::fs::write(
+            dir.join("c.yaml"),
+            format!("threagile_version: 1.0.0\nincludes: ['{inc}']\ntechnical_assets:\n  Web: {{id: web}}\n"),
+        )
+        .unwrap();
+        let c = dir.join("c.yaml");
+        let e = import::import(Format::Threagile, &[c.as_path()], &Limits::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(says), "{e}");
+    }
+}
+
+#[test]
 fn terraform_alb_autoscaling_single_az_rds() {
     let path = "tests/fixtures/import/terraform/shop-alb-asg-rds.plan.json";
     let (draft, r) = imported(Format::Terraform, &[path]);

@@ -79,6 +79,76 @@ impl Format {
     }
 }
 
+/// How deep Threagile `includes:` may nest.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Reads the files a Threagile model includes (and those they include), each once, relative to
+/// the file naming it, after the files given: a model split over files imports whole.
+fn include_threagile_parts(
+    files: &[std::path::PathBuf],
+    sources: &mut Vec<SourceFile>,
+    total: &mut usize,
+    limits: &Limits,
+) -> Result<(), Box<ModelError>> {
+    let mut queue: Vec<(std::path::PathBuf, usize)> =
+        files.iter().map(|f| (f.clone(), 0)).collect();
+    let mut seen: Vec<std::path::PathBuf> = files
+        .iter()
+        .map(|f| f.canonicalize().unwrap_or_else(|_| f.clone()))
+        .collect();
+    let mut next = 0;
+    while next < queue.len() {
+        let (path, depth) = queue[next].clone();
+        let list = threagile::includes(&sources[next], limits)?;
+        let by = sources[next].display.clone();
+        next += 1;
+        for inc in list {
+            let p = path.parent().unwrap_or(Path::new(".")).join(&inc);
+            let canon = p.canonicalize().unwrap_or_else(|_| p.clone());
+            if seen.contains(&canon) {
+                continue;
+            }
+            let shown = display_path(&p);
+            if depth + 1 > MAX_INCLUDE_DEPTH {
+                return Err(Box::new(
+                    ModelError::file(
+                        "import::include",
+                        &by,
+                        format!("includes nest deeper than {MAX_INCLUDE_DEPTH} files at `{shown}`"),
+                    )
+                    .with_help("include the parts from the main file"),
+                ));
+            }
+            let text = read_bounded_text(&p, limits.max_file_bytes).map_err(|e| {
+                ModelError::file(
+                    "import::io",
+                    &by,
+                    format!("cannot read `{shown}`, which `{by}` includes: {e}"),
+                )
+                .with_help("fix the path in `includes:` (relative to the file that names it)")
+            })?;
+            *total += text.len();
+            if *total > limits.max_file_bytes {
+                return Err(Box::new(ModelError::file(
+                    "import::too-large",
+                    &shown,
+                    format!(
+                        "the model and its includes hold more than the {} archdoc reads",
+                        crate::model::files::human_bytes(limits.max_file_bytes)
+                    ),
+                )));
+            }
+            seen.push(canon);
+            sources.push(SourceFile {
+                display: shown,
+                text: Arc::from(text),
+            });
+            queue.push((p, depth + 1));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the source files and builds the draft model.
 ///
 /// # Errors
@@ -176,6 +246,9 @@ pub fn import(format: Format, paths: &[&Path], limits: &Limits) -> Result<Draft,
             display: shown,
             text: Arc::from(text),
         });
+    }
+    if format == Format::Threagile {
+        include_threagile_parts(&files, &mut sources, &mut total, limits)?;
     }
     if sources.is_empty() {
         let shown = paths.first().map(|p| display_path(p)).unwrap_or_default();

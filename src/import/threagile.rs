@@ -23,6 +23,37 @@ struct RawThreagile {
     trust_boundaries: Option<IndexMap<Spanned<String>, Option<Json>>>,
 }
 
+/// Only the `includes:` of a Threagile file (Threagile 1.0 splits a model over files).
+#[derive(Deserialize)]
+struct RawIncludes {
+    #[serde(default)]
+    includes: Option<Vec<String>>,
+}
+
+/// The files a Threagile file includes, relative to it, as its `includes:` lists them. An
+/// absolute path is refused (a model's parts live beside it).
+///
+/// # Errors
+/// An include is an absolute path.
+pub fn includes(src: &SourceFile, limits: &Limits) -> Result<Vec<String>, Box<ModelError>> {
+    let display = src.display.as_str();
+    let raw: RawIncludes =
+        serde_saphyr::from_str_with_options(&src.text, crate::model::yaml_options(limits))
+            .map_err(|e| crate::model::parse_error(&e, display, &src.text))?;
+    let list = raw.includes.unwrap_or_default();
+    if let Some(abs) = list.iter().find(|i| std::path::Path::new(i).is_absolute()) {
+        return Err(Box::new(
+            ModelError::file(
+                "import::include",
+                display,
+                format!("`{display}` includes `{abs}`, an absolute path"),
+            )
+            .with_help("include the model's parts by paths relative to it"),
+        ));
+    }
+    Ok(list)
+}
+
 /// Threagile technologies → model kinds; anything else is `other`.
 fn kind_of(technology: &str, ty: &str, human: bool) -> &'static str {
     if human {
@@ -49,10 +80,27 @@ fn kind_of(technology: &str, ty: &str, human: bool) -> &'static str {
 /// The file is not valid YAML, or has no technical assets.
 pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<ModelError>> {
     let src = &sources[0];
-    let raw: RawThreagile =
-        serde_saphyr::from_str_with_options(&src.text, crate::model::yaml_options(limits))
-            .map_err(|e| crate::model::parse_error(&e, &src.display, &src.text))?;
-    let assets = raw.technical_assets.unwrap_or_default();
+    // The file and the files it includes, merged as Threagile merges them: the assets and
+    // boundaries of each, in order, each remembering the file it came from.
+    let mut title = None;
+    let mut assets: Vec<(usize, Spanned<String>, Option<Json>)> = Vec::new();
+    let mut boundaries: Vec<(usize, Spanned<String>, Option<Json>)> = Vec::new();
+    for (file, part) in sources.iter().enumerate() {
+        let raw: RawThreagile =
+            serde_saphyr::from_str_with_options(&part.text, crate::model::yaml_options(limits))
+                .map_err(|e| crate::model::parse_error(&e, &part.display, &part.text))?;
+        title = title.or(raw.title);
+        for (k, v) in raw.technical_assets.unwrap_or_default() {
+            if !assets.iter().any(|(_, t, _)| t.value == k.value) {
+                assets.push((file, k, v));
+            }
+        }
+        for (k, v) in raw.trust_boundaries.unwrap_or_default() {
+            if !boundaries.iter().any(|(_, t, _)| t.value == k.value) {
+                boundaries.push((file, k, v));
+            }
+        }
+    }
     if assets.is_empty() {
         return Err(Box::new(
             ModelError::file(
@@ -64,7 +112,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         ));
     }
     let mut draft = Draft {
-        name: raw.title.unwrap_or_else(|| "Threagile model".to_owned()),
+        name: title.unwrap_or_else(|| "Threagile model".to_owned()),
         ..Draft::default()
     };
     draft.notes.push(
@@ -82,7 +130,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             })
     };
     let null = Json::Null;
-    for (title, body) in &assets {
+    for (file, title, body) in &assets {
         let b = body.as_ref().unwrap_or(&null);
         let tid = b
             .get("id")
@@ -99,8 +147,8 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         let kind = kind_of(technology, ty, human);
         let mut c = Element::new(id.clone());
         c.origin = Some(Origin {
-            file: 0,
-            span: Span::of(title, &src.text),
+            file: *file,
+            span: Span::of(title, &sources[*file].text),
         });
         c.set("kind", Value::word(kind));
         c.set("label", Value::str(&title.value));
@@ -133,7 +181,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             .map(|(_, id)| id.clone())
     };
     // The assets again, in the same order, with the ids the first pass gave them.
-    for (body, (tid, from)) in assets.values().zip(&ids) {
+    for ((_, _, body), (tid, from)) in assets.iter().zip(&ids) {
         let b = body.as_ref().unwrap_or(&null);
         let from = from.clone();
         let Some(Json::Object(links)) = b.get("communication_links") else {
@@ -189,7 +237,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             });
         }
     }
-    for (title, body) in raw.trust_boundaries.unwrap_or_default() {
+    for (file, title, body) in boundaries {
         let b = body.unwrap_or(Json::Null);
         let ty = b.get("type").and_then(Json::as_str).unwrap_or("");
         let inside: Vec<String> = b
@@ -206,8 +254,8 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             ));
             let mut fw = Element::new(id);
             fw.origin = Some(Origin {
-                file: 0,
-                span: Span::of(&title, &src.text),
+                file,
+                span: Span::of(&title, &sources[file].text),
             });
             fw.set("kind", Value::word("firewall"));
             fw.set("label", Value::str(&title.value));

@@ -325,7 +325,8 @@ pub fn foreign_format(text: &str) -> Option<Foreign> {
     if has("services") {
         return Some(Foreign::Compose);
     }
-    if has("technical_assets") {
+    // (A model split with `includes:` may keep its assets in the included files.)
+    if has("technical_assets") || has("threagile_version") {
         return Some(Foreign::Threagile);
     }
     if has("jobs") && (has("on") || has("\"on\"")) {
