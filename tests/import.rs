@@ -416,6 +416,72 @@ fn compose_pool_members_are_not_also_needs_of_their_proxy() {
 }
 
 #[test]
+fn compose_include_and_extends_are_read() {
+    let dir = std::env::temp_dir().join(format!("archdoc-compose-inc-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "include:
+  - infra/db.yaml
+  - path: [infra/cache.yaml]
+services:
+  base:
+    image: example/app:1
+    environment: {DATABASE_URL: 'postgres://app@db:5432/app', REDIS_URL: 'redis://cache:6379'}
+  web: {extends: base, ports: ['80:8000']}
+  worker: {extends: {service: base}, command: celery -A app worker}
+  other: {extends: {file: common.yaml, service: x}, image: 'example/other:1'}
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("infra/db.yaml"),
+        "services:\n  db: {image: 'postgres:16'}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("infra/cache.yaml"),
+        "services:\n  cache: {image: 'redis:7'}\n",
+    )
+    .unwrap();
+    let main = dir.join("compose.yaml");
+    let (draft, r) = imported(Format::Compose, &[main.to_str().unwrap()]);
+    round_trips(&draft, &r);
+    // The included files' services are in the model, and findings point into those files.
+    let l = links_of(&draft);
+    assert!(
+        l.contains(&"web>db".to_owned()) && l.contains(&"worker>cache".to_owned()),
+        "{l:?}"
+    );
+    let db = r.findings.iter().find(|f| f.element == "db").unwrap();
+    assert!(db.file.ends_with("infra/db.yaml"), "{}", db.file);
+    // `extends` within the project carries the base's settings; from another file, said.
+    assert_eq!(
+        component(&draft, "worker").get("kind"),
+        Some(&import::draft::Value::word("worker"))
+    );
+    assert!(
+        draft
+            .skipped
+            .iter()
+            .any(|s| s.contains("extends `x` of `common.yaml`")),
+        "{:?}",
+        draft.skipped
+    );
+    // An include that is missing is an error that names it.
+    std::fs::write(
+        dir.join("broken.yaml"),
+        "include: [nowhere.yaml]\nservices:\n  a: {image: 'nginx:1'}\n",
+    )
+    .unwrap();
+    let b = dir.join("broken.yaml");
+    let e = import::import(Format::Compose, &[b.as_path()], &Limits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nowhere.yaml"), "{e}");
+}
+
+#[test]
 fn compose_database_linked_by_nothing_is_assumed_used_by_the_application() {
     let path = "tests/fixtures/import/compose/sparkjava-mysql/compose.yaml";
     let (draft, r) = imported(Format::Compose, &[path]);

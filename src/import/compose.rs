@@ -50,6 +50,95 @@ struct Service {
     origin: Origin,
 }
 
+/// `extends:` within the project: a service that extends another takes its settings, its own
+/// winning (chains followed, at most 8 deep). One that extends a service of another file
+/// (`extends: {file: …}`) is said, not read.
+fn resolve_extends(services: &mut [Service]) -> Vec<String> {
+    let mut said = Vec::new();
+    for i in 0..services.len() {
+        let mut body = services[i].body.clone();
+        for _ in 0..8 {
+            let Some(ext) = body.as_object_mut().and_then(|m| m.remove("extends")) else {
+                break;
+            };
+            let (base, file) = match &ext {
+                Json::String(b) => (Some(b.clone()), None),
+                Json::Object(m) => (
+                    m.get("service").and_then(Json::as_str).map(str::to_owned),
+                    m.get("file").and_then(Json::as_str).map(str::to_owned),
+                ),
+                _ => (None, None),
+            };
+            let Some(base) = base else { break };
+            if let Some(f) = file {
+                said.push(format!(
+                    "service `{}`: extends `{base}` of `{f}`, another file, not read; its own settings are imported",
+                    services[i].name
+                ));
+                break;
+            }
+            let Some(b) = services.iter().find(|s| s.name == base) else {
+                said.push(format!(
+                    "service `{}`: extends `{base}`, which is not in the files",
+                    services[i].name
+                ));
+                break;
+            };
+            let mut merged = b.body.clone();
+            merge(&mut merged, body);
+            body = merged;
+        }
+        if let Some(m) = body.as_object_mut() {
+            m.remove("extends");
+        }
+        services[i].body = body;
+    }
+    said
+}
+
+/// Only the top-level `include:` of a Compose file (Compose 2.20): paths, or mappings with a
+/// `path` (one or a list).
+#[derive(Deserialize)]
+struct RawInclude {
+    #[serde(default)]
+    include: Option<Vec<Json>>,
+}
+
+/// The Compose files one Compose file includes, relative to it.
+///
+/// # Errors
+/// The file is not valid YAML, or an include is an absolute path.
+pub fn includes(src: &SourceFile, limits: &Limits) -> Result<Vec<String>, Box<ModelError>> {
+    let raw: RawInclude =
+        serde_saphyr::from_str_with_options(&src.text, crate::model::yaml_options(limits))
+            .map_err(|e| crate::model::parse_error(&e, &src.display, &src.text))?;
+    let mut out = Vec::new();
+    for entry in raw.include.unwrap_or_default() {
+        match entry {
+            Json::String(p) => out.push(p),
+            Json::Object(m) => match m.get("path") {
+                Some(Json::String(p)) => out.push(p.clone()),
+                Some(Json::Array(ps)) => {
+                    out.extend(ps.iter().filter_map(|p| p.as_str().map(str::to_owned)));
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    if let Some(abs) = out.iter().find(|p| Path::new(p).is_absolute()) {
+        return Err(Box::new(
+            ModelError::file(
+                "import::include",
+                &src.display,
+                format!("`{}` includes `{abs}`, an absolute path", src.display),
+            )
+            .with_help("include the project's other Compose files by paths relative to it"),
+        ));
+    }
+    Ok(out)
+}
+
 /// Builds the draft from Compose files, merged in order.
 ///
 /// # Errors
@@ -79,6 +168,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
             }
         }
     }
+    let extends_notes = resolve_extends(&mut services);
     if services.is_empty() {
         let shown = &sources[0].display;
         return Err(Box::new(
@@ -102,6 +192,7 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
     draft.notes.push(
         "assumed: availability of the host and the containers at archdoc's defaults".to_owned(),
     );
+    draft.skipped.extend(extends_notes);
 
     // Services started only with a profile are not part of the default deployment.
     let (active, inactive): (Vec<Service>, Vec<Service>) = services.into_iter().partition(|s| {

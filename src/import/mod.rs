@@ -82,13 +82,18 @@ impl Format {
 /// How deep Threagile `includes:` may nest.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
-/// Reads the files a Threagile model includes (and those they include), each once, relative to
-/// the file naming it, after the files given: a model split over files imports whole.
-fn include_threagile_parts(
+/// The files one file includes, as it names them.
+type Includes = fn(&SourceFile, &Limits) -> Result<Vec<String>, Box<ModelError>>;
+
+/// Reads the files a Threagile model or a Compose file includes (and those they include),
+/// each once, relative to the file naming it, after the files given: a model split over files
+/// imports whole.
+fn include_parts(
     files: &[std::path::PathBuf],
     sources: &mut Vec<SourceFile>,
     total: &mut usize,
     limits: &Limits,
+    includes: Includes,
 ) -> Result<(), Box<ModelError>> {
     let mut queue: Vec<(std::path::PathBuf, usize)> =
         files.iter().map(|f| (f.clone(), 0)).collect();
@@ -99,7 +104,7 @@ fn include_threagile_parts(
     let mut next = 0;
     while next < queue.len() {
         let (path, depth) = queue[next].clone();
-        let list = threagile::includes(&sources[next], limits)?;
+        let list = includes(&sources[next], limits)?;
         let by = sources[next].display.clone();
         next += 1;
         for inc in list {
@@ -247,8 +252,20 @@ pub fn import(format: Format, paths: &[&Path], limits: &Limits) -> Result<Draft,
             text: Arc::from(text),
         });
     }
-    if format == Format::Threagile {
-        include_threagile_parts(&files, &mut sources, &mut total, limits)?;
+    match format {
+        Format::Threagile => {
+            include_parts(
+                &files,
+                &mut sources,
+                &mut total,
+                limits,
+                threagile::includes,
+            )?;
+        }
+        Format::Compose => {
+            include_parts(&files, &mut sources, &mut total, limits, compose::includes)?;
+        }
+        _ => {}
     }
     if sources.is_empty() {
         let shown = paths.first().map(|p| display_path(p)).unwrap_or_default();
