@@ -104,10 +104,10 @@ struct RawInclude {
     include: Option<Vec<Json>>,
 }
 
-/// The Compose files one Compose file includes, relative to it.
+/// The Compose files one Compose file includes, as it names them.
 ///
 /// # Errors
-/// The file is not valid YAML, or an include is an absolute path.
+/// The file is not valid YAML.
 pub fn includes(src: &SourceFile, limits: &Limits) -> Result<Vec<String>, Box<ModelError>> {
     let raw: RawInclude =
         serde_saphyr::from_str_with_options(&src.text, crate::model::yaml_options(limits))
@@ -125,16 +125,6 @@ pub fn includes(src: &SourceFile, limits: &Limits) -> Result<Vec<String>, Box<Mo
             },
             _ => {}
         }
-    }
-    if let Some(abs) = out.iter().find(|p| Path::new(p).is_absolute()) {
-        return Err(Box::new(
-            ModelError::file(
-                "import::include",
-                &src.display,
-                format!("`{}` includes `{abs}`, an absolute path", src.display),
-            )
-            .with_help("include the project's other Compose files by paths relative to it"),
-        ));
     }
     Ok(out)
 }

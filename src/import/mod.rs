@@ -108,6 +108,17 @@ fn include_parts(
         let by = sources[next].display.clone();
         next += 1;
         for inc in list {
+            // A model's parts live beside it.
+            if Path::new(&inc).is_absolute() {
+                return Err(Box::new(
+                    ModelError::file(
+                        "import::include",
+                        &by,
+                        format!("`{by}` includes `{inc}`, an absolute path"),
+                    )
+                    .with_help("include the other files by paths relative to the file naming them"),
+                ));
+            }
             let p = path.parent().unwrap_or(Path::new(".")).join(&inc);
             let canon = p.canonicalize().unwrap_or_else(|_| p.clone());
             if seen.contains(&canon) {

@@ -30,28 +30,15 @@ struct RawIncludes {
     includes: Option<Vec<String>>,
 }
 
-/// The files a Threagile file includes, relative to it, as its `includes:` lists them. An
-/// absolute path is refused (a model's parts live beside it).
+/// The files a Threagile file includes, as its `includes:` names them.
 ///
 /// # Errors
-/// An include is an absolute path.
+/// The file is not valid YAML.
 pub fn includes(src: &SourceFile, limits: &Limits) -> Result<Vec<String>, Box<ModelError>> {
-    let display = src.display.as_str();
     let raw: RawIncludes =
         serde_saphyr::from_str_with_options(&src.text, crate::model::yaml_options(limits))
-            .map_err(|e| crate::model::parse_error(&e, display, &src.text))?;
-    let list = raw.includes.unwrap_or_default();
-    if let Some(abs) = list.iter().find(|i| std::path::Path::new(i).is_absolute()) {
-        return Err(Box::new(
-            ModelError::file(
-                "import::include",
-                display,
-                format!("`{display}` includes `{abs}`, an absolute path"),
-            )
-            .with_help("include the model's parts by paths relative to it"),
-        ));
-    }
-    Ok(list)
+            .map_err(|e| crate::model::parse_error(&e, &src.display, &src.text))?;
+    Ok(raw.includes.unwrap_or_default())
 }
 
 /// Threagile technologies → model kinds; anything else is `other`.
