@@ -144,16 +144,15 @@ struct Common {
 #[must_use]
 pub fn analyse(g: &ArchGraph<'_>, jg: JourneyGraph) -> JourneyFailures {
     let n = jg.gates.len();
-    // The requirement graph over the journey's gates: gate → what it needs.
-    let mut dg: DiGraph<GateId, ()> = DiGraph::new();
-    let mut local = vec![u32::MAX; n];
-    for (i, slot) in local.iter_mut().enumerate() {
-        *slot = u32::try_from(dg.add_node(GateId::try_from(i).unwrap_or(0)).index())
-            .unwrap_or(u32::MAX);
+    // The requirement graph over the journey's gates: gate → what it needs. Every gate is a
+    // node, added in order, so gate `i` is node `i`.
+    let mut dg: DiGraph<GateId, ()> = DiGraph::with_capacity(n, n);
+    for i in 0..n {
+        dg.add_node(GateId::try_from(i).unwrap_or(0));
     }
     let mut self_loop = vec![false; n];
     for (i, gate) in jg.gates.iter().enumerate() {
-        let from = NodeIndex::new(local[i] as usize);
+        let from = NodeIndex::new(i);
         for d in gate
             .placed
             .iter()
@@ -162,7 +161,7 @@ pub fn analyse(g: &ArchGraph<'_>, jg: JourneyGraph) -> JourneyFailures {
             if *d as usize == i {
                 self_loop[i] = true;
             }
-            dg.add_edge(from, NodeIndex::new(local[*d as usize] as usize), ());
+            dg.add_edge(from, NodeIndex::new(*d as usize), ());
         }
     }
     let sccs = tarjan_scc(&dg);
