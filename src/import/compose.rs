@@ -348,15 +348,8 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
                 targets.push((t, None, None, "depends_on".to_owned()));
             }
         }
-        for l in b
-            .get("links")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(name) = l.as_str().and_then(|x| x.split(':').next())
-                && let Some(t) = id_of(name)
-            {
+        for name in legacy_links(b) {
+            if let Some(t) = id_of(&name) {
                 targets.push((t, None, None, "links".to_owned()));
             }
         }
@@ -430,8 +423,8 @@ pub fn import(sources: &[SourceFile], limits: &Limits) -> Result<Draft, Box<Mode
         }
     }
 
-    assume_unwritten_links(&mut draft, &active, &ids, &guesses, &twins);
-    consumers_are_workers(&mut draft, &active, &ids, &mut guesses);
+    assume_unwritten_links(&mut draft, &active, &ids, &guesses, &twins, &published);
+    consumers_are_workers(&mut draft, &ids, &mut guesses, &published);
 
     // The way in: services with ports published on every interface.
     let user = draft.free_id("user");
@@ -635,15 +628,7 @@ fn proxied_twins(
         }
         let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut names: Vec<String> = depends_on(&s.body);
-        names.extend(
-            s.body
-                .get("links")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|l| l.as_str().and_then(|x| x.split(':').next()))
-                .map(str::to_owned),
-        );
+        names.extend(legacy_links(&s.body));
         for name in names {
             let Some(j) = active.iter().position(|t| t.name == name) else {
                 continue;
@@ -669,16 +654,34 @@ fn proxied_twins(
     out
 }
 
+/// The names a Compose key lists, written as a list (`[a, b]`) or as a mapping (`{a: …}`);
+/// `None` when the key is absent or neither.
+fn names_in(v: Option<&Json>) -> Option<Vec<String>> {
+    match v? {
+        Json::Array(a) => Some(
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        Json::Object(m) => Some(m.keys().cloned().collect()),
+        _ => None,
+    }
+}
+
 /// The services a service depends on (`depends_on` as a list or a mapping).
 fn depends_on(b: &Json) -> Vec<String> {
-    match b.get("depends_on") {
-        Some(Json::Array(a)) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_owned))
-            .collect(),
-        Some(Json::Object(m)) => m.keys().cloned().collect(),
-        _ => Vec::new(),
-    }
+    names_in(b.get("depends_on")).unwrap_or_default()
+}
+
+/// The services a service names in legacy `links:` (`db` or `db:alias`).
+fn legacy_links(b: &Json) -> Vec<String> {
+    b.get("links")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.as_str().and_then(|x| x.split(':').next()))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The environment, from a list of `K=V` or a mapping.
@@ -709,9 +712,9 @@ fn environment(b: &Json) -> Vec<(String, String)> {
 /// worker consuming it (an ETL job, a Kafka consumer), not a server waiting for requests.
 fn consumers_are_workers(
     draft: &mut Draft,
-    active: &[Service],
     ids: &[String],
     guesses: &mut [Guess],
+    published: &[Vec<(u16, bool)>],
 ) {
     let queues: Vec<&String> = ids
         .iter()
@@ -720,12 +723,12 @@ fn consumers_are_workers(
         .map(|(id, _)| id)
         .collect();
     let queue_of = |to: &str| queues.iter().any(|q| *q == to);
-    for i in 0..active.len() {
+    for i in 0..ids.len() {
         if guesses[i].kind != "app_server" || !draft.has_component(&ids[i]) {
             continue;
         }
         let called = draft.links.iter().any(|l| l.to == ids[i]);
-        let published = !ports(&active[i].body).is_empty();
+        let published = !published[i].is_empty();
         let reads_queue = draft
             .links
             .iter()
@@ -761,14 +764,7 @@ fn networks_of(b: &Json) -> Vec<String> {
     if b.get("network_mode").and_then(Json::as_str) == Some("host") {
         return vec!["*".to_owned()];
     }
-    match b.get("networks") {
-        Some(Json::Array(list)) => list
-            .iter()
-            .filter_map(|n| n.as_str().map(str::to_owned))
-            .collect(),
-        Some(Json::Object(m)) => m.keys().cloned().collect(),
-        _ => vec!["default".to_owned()],
-    }
+    names_in(b.get("networks")).unwrap_or_else(|| vec!["default".to_owned()])
 }
 
 /// The network two services share, if any.
@@ -793,7 +789,9 @@ fn assume_unwritten_links(
     ids: &[String],
     guesses: &[Guess],
     twins: &BTreeMap<String, (Vec<String>, String)>,
+    published: &[Vec<(u16, bool)>],
 ) {
+    let public = |i: usize| published[i].iter().any(|(_, all)| *all);
     let present = |draft: &Draft, i: usize| draft.has_component(&ids[i]) && !guesses[i].agent;
     let is_app = |i: usize| matches!(guesses[i].kind, "app_server" | "worker");
     let linked_from = |draft: &Draft, to: &str| -> Vec<String> {
@@ -866,9 +864,8 @@ fn assume_unwritten_links(
     }
     // Front ends: published on every interface, calling nothing.
     for f in 0..active.len() {
-        let published = ports(&active[f].body).iter().any(|(_, all)| *all);
         let front = matches!(guesses[f].kind, "app_server" | "web_server");
-        if !present(draft, f) || !published || !front {
+        if !present(draft, f) || !public(f) || !front {
             continue;
         }
         // (A proxy with a pool calls its pool.)
@@ -879,7 +876,7 @@ fn assume_unwritten_links(
             if b == f || !present(draft, b) || !is_app(b) || guesses[b].kind == "worker" {
                 continue;
             }
-            let unpublished = !ports(&active[b].body).iter().any(|(_, all)| *all);
+            let unpublished = !public(b);
             let pooled = twins.values().any(|(m, _)| m.contains(&ids[b]));
             let unreached = linked_from(draft, &ids[b]).is_empty() && !pooled;
             if !(unpublished && unreached) {
