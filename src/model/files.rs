@@ -296,16 +296,11 @@ pub fn foreign_format(text: &str) -> Option<Foreign> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         let head: String = trimmed.chars().take(4096).collect();
-        // Terraform writes `format_version` first; a plan whose keys were sorted
-        // (`jq -S`) has it after the whole `configuration`.
-        let plan_keys = [
-            "\"planned_values\"",
-            "\"resource_changes\"",
-            "\"terraform_version\"",
-        ];
-        // (A plan trimmed by hand for a test or a bug report may have lost `format_version`.)
-        if head.contains("\"format_version\"") || plan_keys[..2].iter().any(|k| trimmed.contains(k))
-        {
+        // Terraform writes `format_version` first; a plan whose keys were sorted (`jq -S`) has
+        // it after the whole `configuration`, and one trimmed by hand for a test or a bug
+        // report may have lost it: its planned values or changes still say what it is.
+        let plan_keys = ["\"planned_values\"", "\"resource_changes\""];
+        if head.contains("\"format_version\"") || plan_keys.iter().any(|k| trimmed.contains(k)) {
             return Some(Foreign::TerraformPlan);
         }
         // JSON that is neither a plan nor a model (which must have `components`, quoted or,
