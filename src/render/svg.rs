@@ -384,7 +384,6 @@ fn route(scene: &Scene) -> Layout {
     let cells = (stripes > 1)
         .then(|| cell_stripes(scene, &linked, |b| size[b].0 + BOX_GAP))
         .flatten();
-    let cells_packed = cells.is_some();
     let (stripes, whole, stripe_of) = match cells {
         Some((cells, count)) => (count, vec![false; fits.len()], cells),
         None => {
@@ -467,7 +466,8 @@ fn route(scene: &Scene) -> Layout {
             .filter(|&b| if whole[r] { s == 0 } else { stripe_of[b] == s })
             .collect()
     };
-    let stripe_major = cells_packed || whole.iter().filter(|&&w| !w).count() > 1;
+    // (Packed cells cut every row: `whole` is all false then.)
+    let stripe_major = whole.iter().filter(|&&w| !w).count() > 1;
     let order: Vec<(usize, usize)> = if stripe_major {
         (0..stripes)
             .flat_map(|s| (0..scene.rows.len()).map(move |r| (r, s)))
