@@ -6,9 +6,13 @@
 //! the left part of every row, the next stripe the next part, and so on, so a cell of servers
 //! stays together under its load balancer. Edges are orthogonal: out of the bottom of a box,
 //! along a track in the channel under its row, into the top of the box they reach. Requests
-//! that must skip rows run down a lane in the left margin; replication and monitoring edges
-//! run in lanes on the right and are dashed, and none of them moves a box. Every link is its
-//! own `<path>` with a `<title>`, so a bus of many links still shows each one on hover.
+//! that must skip rows run down a lane in the left margin (of two components fanning out to
+//! the same boxes, the one further right takes the right margin, so the fans do not cross);
+//! replication and monitoring edges run in lanes on the right and are dashed, and none of them
+//! moves a box. In a drawing stacked in stripes, a dashed edge between stripes (an agent in
+//! the last cell reporting to the monitoring server in the first) is a numbered connector: a
+//! stub to a badge, the same badge on the server, and a legend line. Every link is its own
+//! `<path>` with a `<title>`, so a bus of many links still shows each one on hover.
 //!
 //! Text is measured as monospace (0.6 em a character), which is what the SVG asks the browser
 //! to use, so boxes fit their labels without a font engine.
@@ -85,6 +89,21 @@ pub struct EdgePath {
     pub kind: EdgeKind,
     /// The points, first to last.
     pub points: Vec<(i32, i32)>,
+    /// The number of the connector it is drawn as (a short stub to a numbered badge, not a
+    /// line across the page), if it is one.
+    pub connector: Option<usize>,
+}
+
+/// A numbered connector: side edges between stripes of a stacked drawing, each drawn as a
+/// short stub at its far end, all meeting one hub (a monitoring server, say).
+#[derive(Debug, Clone)]
+pub struct Connector {
+    /// The number on its badges.
+    pub number: usize,
+    /// What it stands for, for the legend.
+    pub text: String,
+    /// Centres of its badges: one on the hub, one at the end of every stub.
+    pub badges: Vec<(i32, i32)>,
 }
 
 /// A label placed on the drawing.
@@ -116,6 +135,8 @@ pub struct Layout {
     /// Edge labels that found no free place: their number (drawn as `[n]` on the edge) and
     /// text, listed under the drawing.
     pub legend: Vec<(usize, String)>,
+    /// Connectors, listed under the drawing after the legend.
+    pub connectors: Vec<Connector>,
     /// Bands (a stripe's part of a tier row): the row, the top and the bottom.
     pub bands: Vec<(usize, i32, i32)>,
     /// Failure domains around the hosts they hold, outermost first: the domain (index into
@@ -145,6 +166,9 @@ const EXIT_LANE: i32 = 4;
 const INNER_LANE: i32 = 8;
 const ENTRY_LANE: i32 = 12;
 const CHANNEL_PAD: i32 = 22;
+/// A connector's stub, and the radius of its badge.
+const STUB: i32 = 3;
+const BADGE_R: i32 = 6;
 const MAX_ROW_WIDTH: i32 = 1800;
 /// Longest label drawn in a box, in characters (the full text is in the tooltip).
 const MAX_CHARS: usize = 48;
@@ -208,6 +232,8 @@ struct Plan {
     ch2: usize,
     label: String,
     side: bool,
+    /// Whether its lane (if it takes one) runs down the right margin.
+    right: bool,
 }
 
 /// Drawings up to this many boxes and edges are improved by transposition (below).
@@ -498,6 +524,13 @@ fn route(scene: &Scene) -> Layout {
             band_of[b] = i;
         }
     }
+    let connectors = connectors_between_stripes(scene, stripe_major, |b| {
+        if whole[scene.boxes[b].row] {
+            0
+        } else {
+            stripe_of[b]
+        }
+    });
     let content_w = bands
         .iter()
         .map(|(_, band)| row_width(band))
@@ -599,12 +632,18 @@ fn route(scene: &Scene) -> Layout {
             let link = &m.links[l];
             add(link.from, scene.box_of[link.to]);
         }
-        for e in &scene.side {
-            if scene.box_of[e.from] != e.to_box {
+        for (i, e) in scene.side.iter().enumerate() {
+            if scene.box_of[e.from] != e.to_box && connectors.of_side[i].is_none() {
                 add(e.from, e.to_box);
             }
         }
     }
+
+    // Twin fans: two components (a pair of front load balancers) whose requests skip rows to
+    // the same boxes. Down one margin, every edge of the outer lane crosses every later edge
+    // of the inner one (33 cells give 528 crossings); with the one further right sent down
+    // the right margin, the two fans cross nothing.
+    let right_fans = twin_fans(scene, |b| band_of[b], centre);
 
     // Plan every edge between boxes.
     let mut plans: Vec<Plan> = Vec::new();
@@ -620,10 +659,11 @@ fn route(scene: &Scene) -> Layout {
         let direct = bb == ba + 1 || bb == ba;
         // Which way the edge heads: towards its component's targets on the whole (one exit
         // for all of them), or towards its margin lane.
+        let right = side || right_fans.contains(&from);
         let (heads_left, enters_right) = if direct {
             (pull[from] < 0, centre(b) > centre(to_box))
         } else {
-            (!side, side)
+            (!right, right)
         };
         let (exit_x, start) = exit_of(from, !heads_left);
         plans.push(Plan {
@@ -645,6 +685,7 @@ fn route(scene: &Scene) -> Layout {
             ch2: if top_entry { bb - 1 } else { bb },
             label,
             side,
+            right,
         });
     };
     for &l in &scene.flow {
@@ -659,8 +700,8 @@ fn route(scene: &Scene) -> Layout {
         );
     }
     for (i, e) in scene.side.iter().enumerate() {
-        if scene.box_of[e.from] == e.to_box {
-            continue; // drawn inside the box below
+        if scene.box_of[e.from] == e.to_box || connectors.of_side[i].is_some() {
+            continue; // drawn inside the box, or as a connector, below
         }
         plan_edge(
             EdgeKind::Side(i),
@@ -699,11 +740,11 @@ fn route(scene: &Scene) -> Layout {
                     None => {}
                     Some(_) => {
                         if p.ch1 == ch {
-                            add(exit_key, [(ex, false), (far(p.side), p.ch2 > p.ch1)]);
+                            add(exit_key, [(ex, false), (far(p.right), p.ch2 > p.ch1)]);
                         }
                         if p.ch2 == ch {
-                            let key = (1 + u8::from(p.side), p.entry_box, 0);
-                            add(key, [(far(p.side), p.ch2 < p.ch1), (tx, p.top_entry)]);
+                            let key = (1 + u8::from(p.right), p.entry_box, 0);
+                            add(key, [(far(p.right), p.ch2 < p.ch1), (tx, p.top_entry)]);
                         }
                     }
                 }
@@ -817,7 +858,7 @@ fn route(scene: &Scene) -> Layout {
         if p.lane.is_none() {
             continue;
         }
-        let side = if p.side { Side::Right } else { Side::Left };
+        let side = if p.right { Side::Right } else { Side::Left };
         let fan_in = exit_targets[&(p.side, p.exit_box, p.exit_x)].len() == 1;
         let key = if fan_in {
             (side, usize::MAX, 0, p.entry_box, p.entry_comp)
@@ -1141,6 +1182,7 @@ fn route(scene: &Scene) -> Layout {
         edges.push(EdgePath {
             kind: p.kind,
             points: simplify(pts),
+            connector: None,
         });
         if let Some(texts) = exit_labels.remove(&(p.exit_box, p.exit_x)) {
             labels.push(Label {
@@ -1165,6 +1207,7 @@ fn route(scene: &Scene) -> Layout {
                 link.to,
                 inner_lane(scene.box_of[link.from]),
             ),
+            connector: None,
         });
     }
     for (i, e) in scene.side.iter().enumerate() {
@@ -1185,6 +1228,81 @@ fn route(scene: &Scene) -> Layout {
                 to,
                 inner_lane(e.to_box),
             ),
+            connector: None,
+        });
+    }
+
+    // Connectors: a stub out of the bottom of the source's box (or into the target from above
+    // its box) ending at a badge; one badge more on the corner of each hub.
+    let mut connector_list: Vec<Connector> = connectors
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(k, hub)| {
+            let r = hub.comp.map_or(boxes[hub.box_], |c| components[c]);
+            let name = hub.comp.map_or_else(
+                || format!("{} ({})", scene.box_name(hub.box_), scene.box_id(hub.box_)),
+                |c| format!("{} ({})", component_line(&m.components[c]), m.components[c].id),
+            );
+            let direction = match (hub.into, hub.out_of) {
+                (_, 0) => "from",
+                (0, _) => "to",
+                _ => "to or from",
+            };
+            let n = k + 1;
+            Connector {
+                number: n,
+                text: format!(
+                    "({n}) {name}: {} {} links {direction} boxes in other stripes of the drawing, each drawn as a stub ending in ({n})",
+                    hub.into + hub.out_of,
+                    hub.labels.join(", "),
+                ),
+                badges: vec![(r.right(), r.y)],
+            }
+        })
+        .collect();
+    for (i, e) in scene.side.iter().enumerate() {
+        let Some((n, at_source)) = connectors.of_side[i] else {
+            continue;
+        };
+        let mut pts: Vec<(i32, i32)>;
+        if at_source {
+            let (exit_x, start) = exit_of(e.from, true);
+            let bx = boxes[scene.box_of[e.from]];
+            pts = start.iter().map(|&(x, y)| (bx.x + x, bx.y + y)).collect();
+            // Under a lone box; on a host, in the room under its last component, so the
+            // labels of the host's other exits keep their place under the box.
+            let badge_y = if is_lone(scene.box_of[e.from]) {
+                bx.bottom() + STUB + BADGE_R
+            } else {
+                bx.bottom() - STUB
+            };
+            pts.push((bx.x + exit_x, badge_y - BADGE_R));
+            connector_list[n - 1].badges.push((bx.x + exit_x, badge_y));
+        } else {
+            let tb = boxes[e.to_box];
+            match e.to {
+                Some(c) if !is_lone(e.to_box) && !is_first(c) => {
+                    // Down the box's entry lane on the right, then into the component's side.
+                    let r = components[c];
+                    let x = tb.right() - ENTRY_LANE;
+                    pts = vec![(x, tb.y - STUB), (x, r.cy()), (r.right(), r.cy())];
+                }
+                to => {
+                    let r = to.map_or(tb, |c| components[c]);
+                    let x = r.right() - 12;
+                    pts = vec![(x, tb.y - STUB), (x, r.y)];
+                }
+            }
+            let x = pts[0].0;
+            connector_list[n - 1]
+                .badges
+                .push((x, tb.y - STUB - BADGE_R));
+        }
+        edges.push(EdgePath {
+            kind: EdgeKind::Side(i),
+            points: simplify(pts),
+            connector: Some(n),
         });
     }
 
@@ -1206,9 +1324,22 @@ fn route(scene: &Scene) -> Layout {
             let ys = r.y.div_euclid(CELL)..=r.bottom().div_euclid(CELL);
             xs.flat_map(move |x| ys.clone().map(move |y| (x, y)))
         };
-        for r in boxes.iter().chain(components.iter()) {
-            for c in cells(r) {
-                grid.entry(c).or_default().push(*r);
+        let badge_rects = connector_list.iter().flat_map(|c| {
+            c.badges.iter().map(|&(x, y)| Rect {
+                x: x - BADGE_R,
+                y: y - BADGE_R,
+                w: 2 * BADGE_R,
+                h: 2 * BADGE_R,
+            })
+        });
+        for r in boxes
+            .iter()
+            .chain(components.iter())
+            .copied()
+            .chain(badge_rects)
+        {
+            for c in cells(&r) {
+                grid.entry(c).or_default().push(r);
             }
         }
         let free = |grid: &BTreeMap<(i32, i32), Vec<Rect>>, r: &Rect| {
@@ -1240,7 +1371,7 @@ fn route(scene: &Scene) -> Layout {
             }
         }
     }
-    let height = height + legend_height(legend.len());
+    let height = height + legend_height(legend.len() + connector_list.len());
     let width = labels
         .iter()
         .map(|l| l.x + text_width(&l.text) * 10 / 12 + MARGIN)
@@ -1248,6 +1379,11 @@ fn route(scene: &Scene) -> Layout {
             legend
                 .iter()
                 .map(|(n, t)| MARGIN + text_width(&format!("[{n}] {t}")) * 10 / 12 + MARGIN),
+        )
+        .chain(
+            connector_list
+                .iter()
+                .map(|c| MARGIN + text_width(&c.text) * 10 / 12 + MARGIN),
         )
         .fold(width, i32::max);
     let frames = domain_frames(scene, &tree, &frame_height, &bands, &boxes);
@@ -1259,6 +1395,7 @@ fn route(scene: &Scene) -> Layout {
         edges,
         labels,
         legend,
+        connectors: connector_list,
         bands: bands
             .iter()
             .enumerate()
@@ -1386,6 +1523,131 @@ impl ChannelBus {
         let ended = self.run_ends.partition_point(|&e| e <= x);
         i64::try_from(started.saturating_sub(ended)).unwrap_or(i64::MAX)
     }
+}
+
+/// Side edges between stripes of a stacked drawing (an agent in the twentieth cell reporting
+/// to the monitoring server in the first) would run the height of the page in a margin lane
+/// and cross every cell's flows on their way to it. Each is drawn as a connector instead: a
+/// short stub at its far end ending in a numbered badge, the same badge on the hub they all
+/// meet, and a legend line saying what the number stands for.
+struct StripeConnectors {
+    /// For each side edge: its connector's number (1-based) and whether the stub is at its
+    /// source (the hub is its target), or `None` when it is drawn as a line.
+    of_side: Vec<Option<(usize, bool)>>,
+    /// For each number, its hub.
+    hubs: Vec<Hub>,
+}
+
+/// Where the edges of one connector meet.
+struct Hub {
+    box_: usize,
+    /// The component, or none for a whole host.
+    comp: Option<usize>,
+    /// The edges' labels, each once.
+    labels: Vec<String>,
+    /// How many edges come into it, and leave it.
+    into: usize,
+    out_of: usize,
+}
+
+/// Picks the connectors of a stacked drawing (none when it is not stacked in stripes): the
+/// hub of a side edge is the end whose box more edges between stripes meet (its target on
+/// a tie).
+fn connectors_between_stripes(
+    scene: &Scene,
+    stacked: bool,
+    stripe: impl Fn(usize) -> usize,
+) -> StripeConnectors {
+    let mut out = StripeConnectors {
+        of_side: vec![None; scene.side.len()],
+        hubs: Vec::new(),
+    };
+    if !stacked {
+        return out;
+    }
+    let between: Vec<usize> = (0..scene.side.len())
+        .filter(|&i| {
+            let e = &scene.side[i];
+            stripe(scene.box_of[e.from]) != stripe(e.to_box)
+        })
+        .collect();
+    let mut meets: BTreeMap<usize, usize> = BTreeMap::new();
+    for &i in &between {
+        let e = &scene.side[i];
+        *meets.entry(scene.box_of[e.from]).or_default() += 1;
+        *meets.entry(e.to_box).or_default() += 1;
+    }
+    let mut number: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
+    for i in between {
+        let e = &scene.side[i];
+        let from_box = scene.box_of[e.from];
+        let at_source = meets[&e.to_box] >= meets[&from_box];
+        let hub = if at_source {
+            (e.to_box, e.to)
+        } else {
+            (from_box, Some(e.from))
+        };
+        let n = *number.entry(hub).or_insert_with(|| {
+            out.hubs.push(Hub {
+                box_: hub.0,
+                comp: hub.1,
+                labels: Vec::new(),
+                into: 0,
+                out_of: 0,
+            });
+            out.hubs.len()
+        });
+        let entry = &mut out.hubs[n - 1];
+        if !entry.labels.contains(&e.label) {
+            entry.labels.push(e.label.clone());
+        }
+        if at_source {
+            entry.into += 1;
+        } else {
+            entry.out_of += 1;
+        }
+        out.of_side[i] = Some((n, at_source));
+    }
+    out
+}
+
+/// The components whose requests are sent down the right margin: of two components whose
+/// links skip rows to at least two of the same boxes, the one further right (the other keeps
+/// the left margin). Small fans and lone fans stay on the left.
+fn twin_fans(
+    scene: &Scene,
+    band_of: impl Fn(usize) -> usize,
+    centre: impl Fn(usize) -> i32,
+) -> BTreeSet<usize> {
+    /// Beyond this many fanning components the pairs are not compared.
+    const MAX_FANS: usize = 200;
+    let m = scene.model;
+    let mut skips: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for &l in &scene.flow {
+        let link = &m.links[l];
+        let (a, b) = (scene.box_of[link.from], scene.box_of[link.to]);
+        let (ba, bb) = (band_of(a), band_of(b));
+        if bb != ba && bb != ba + 1 {
+            skips.entry(link.from).or_default().insert(b);
+        }
+    }
+    let mut right = BTreeSet::new();
+    if skips.len() > MAX_FANS {
+        return right;
+    }
+    let fans: Vec<(&usize, &BTreeSet<usize>)> = skips.iter().filter(|(_, t)| t.len() > 1).collect();
+    for (i, (a, ta)) in fans.iter().enumerate() {
+        for (b, tb) in &fans[i + 1..] {
+            if ta.intersection(tb).nth(1).is_none() {
+                continue;
+            }
+            let (ca, cb) = (centre(scene.box_of[**a]), centre(scene.box_of[**b]));
+            if ca != cb {
+                right.insert(if ca > cb { **a } else { **b });
+            }
+        }
+    }
+    right
 }
 
 /// Boxes linked by flow to more boxes than this are hubs (a front load balancer over every
@@ -1705,6 +1967,7 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
         ".finding>rect{stroke-width:3}.finding.error>rect{stroke:#cf222e}.finding.warning>rect{stroke:#d4a72c}\n",
         ".edge{fill:none;stroke:#57606a;stroke-width:1.3}.edge.side{stroke:#8250df;stroke-dasharray:5 4}\n",
         ".edge.optional{stroke-dasharray:2 3}\n",
+        ".connector>circle{fill:#fbefff;stroke:#8250df}.connector>text{fill:#8250df;font-size:9px;font-weight:bold}\n",
         ".label{fill:#57606a;font-size:10px;paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round}\n",
         "</style>\n",
         "<defs><marker id=\"archdoc-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" fill=\"#57606a\"/></marker></defs>\n",
@@ -1847,6 +2110,17 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
                 )
             }
         };
+        let (class, title) = match e.connector {
+            Some(n) => (
+                if class == "edge side" {
+                    "edge side connector"
+                } else {
+                    class
+                },
+                format!("{title}, drawn as a stub ending in ({n})"),
+            ),
+            None => (class, title),
+        };
         let mut d = String::new();
         for (i, (x, y)) in e.points.iter().enumerate() {
             let _ = write!(d, "{}{x},{y}", if i == 0 { "M" } else { "L" });
@@ -1883,15 +2157,41 @@ pub fn svg(scene: &Scene, findings: &[Finding]) -> String {
             escape(&l.text)
         );
     }
-    if !lay.legend.is_empty() {
+    if !lay.connectors.is_empty() {
+        s.push_str("</g>\n<g class=\"connectors\">\n");
+        for c in &lay.connectors {
+            let _ = write!(
+                s,
+                "<g class=\"connector\" data-number=\"{}\"><title>{}</title>",
+                c.number,
+                escape(&c.text)
+            );
+            let r = BADGE_R + if c.number > 9 { 3 } else { 0 };
+            for &(x, y) in &c.badges {
+                let _ = write!(
+                    s,
+                    "<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    y + 3,
+                    c.number
+                );
+            }
+            s.push_str("</g>\n");
+        }
+    }
+    if !lay.legend.is_empty() || !lay.connectors.is_empty() {
         s.push_str("</g>\n<g class=\"legend\">\n");
-        let top = lay.height - legend_height(lay.legend.len());
-        for (i, (n, text)) in lay.legend.iter().enumerate() {
+        let top = lay.height - legend_height(lay.legend.len() + lay.connectors.len());
+        let lines = lay
+            .legend
+            .iter()
+            .map(|(n, text)| format!("[{n}] {text}"))
+            .chain(lay.connectors.iter().map(|c| c.text.clone()));
+        for (i, line) in lines.enumerate() {
             let y = top + 14 * i32::try_from(i + 1).unwrap_or(i32::MAX / 16);
             let _ = writeln!(
                 s,
-                "<text class=\"label\" x=\"{MARGIN}\" y=\"{y}\">[{n}] {}</text>",
-                escape(text)
+                "<text class=\"label\" x=\"{MARGIN}\" y=\"{y}\">{}</text>",
+                escape(&line)
             );
         }
     }
