@@ -653,6 +653,28 @@ fn agents_in_other_stripes_are_numbered_connectors() {
     let drawn = svg(&scene, &[]);
     assert!(drawn.contains("(1) &lt;Prom &amp; co&gt; ("));
     assert!(!drawn.contains("<Prom"));
+    // A hub meeting one or two edges between stripes keeps them as lines: a replica in the
+    // last cell of a primary in the first is drawn as a line to it.
+    let src = generate::model(1000, 42).replace(
+        "  c32-redis:",
+        "  far-replica: { kind: database, software: MySQL, host: c32-db-b, replica_of: c0-mysql-a }\n  c32-redis:",
+    );
+    let model = load_str(&src, "gen.yaml", &Limits::default()).expect("generated model loads");
+    let scene = Scene::new(&model);
+    let lay = layout(&scene);
+    let far = lay
+        .edges
+        .iter()
+        .find(|e| matches!(e.kind, EdgeKind::Side(i) if model.components[scene.side[i].to.unwrap_or(0)].id == "far-replica"))
+        .expect("the replication edge is drawn");
+    assert_eq!(far.connector, None);
+    let ys = far.points.iter().map(|p| p.1);
+    assert!(
+        ys.clone().max().unwrap_or(0) - ys.min().unwrap_or(0) > 10_000,
+        "{:?}",
+        far.points
+    );
+    assert_eq!(lay.connectors.len(), 1, "the agents' connector only");
     // Not stacked (one stripe): every agent keeps its line.
     for (name, model) in example_models() {
         assert!(layout(&Scene::new(&model)).connectors.is_empty(), "{name}");

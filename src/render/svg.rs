@@ -1550,9 +1550,12 @@ struct Hub {
     out_of: usize,
 }
 
+/// A hub meeting fewer edges between stripes than this keeps them as lines.
+const MIN_CONNECTOR_EDGES: usize = 3;
+
 /// Picks the connectors of a stacked drawing (none when it is not stacked in stripes): the
 /// hub of a side edge is the end whose box more edges between stripes meet (its target on
-/// a tie).
+/// a tie), and a hub meeting fewer than `MIN_CONNECTOR_EDGES` keeps its lines.
 fn connectors_between_stripes(
     scene: &Scene,
     stacked: bool,
@@ -1577,8 +1580,7 @@ fn connectors_between_stripes(
         *meets.entry(scene.box_of[e.from]).or_default() += 1;
         *meets.entry(e.to_box).or_default() += 1;
     }
-    let mut number: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
-    for i in between {
+    let hub_of = |i: usize| {
         let e = &scene.side[i];
         let from_box = scene.box_of[e.from];
         let at_source = meets[&e.to_box] >= meets[&from_box];
@@ -1587,6 +1589,19 @@ fn connectors_between_stripes(
         } else {
             (from_box, Some(e.from))
         };
+        (hub, at_source)
+    };
+    let mut per_hub: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
+    for &i in &between {
+        *per_hub.entry(hub_of(i).0).or_default() += 1;
+    }
+    let mut number: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
+    for i in between {
+        let e = &scene.side[i];
+        let (hub, at_source) = hub_of(i);
+        if per_hub[&hub] < MIN_CONNECTOR_EDGES {
+            continue; // a replica or two in another stripe: a line shows the pair better
+        }
         let n = *number.entry(hub).or_insert_with(|| {
             out.hubs.push(Hub {
                 box_: hub.0,
