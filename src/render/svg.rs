@@ -209,6 +209,10 @@ type ArrivalKey = (usize, Option<usize>, bool, bool, bool);
 /// An exit point: side edge or not, box, x in the box.
 type ExitKey = (bool, usize, i32);
 
+/// A lane: its side, and the exit it leaves (box, x) or the target it gathers (box,
+/// component).
+type LaneKey = (Side, usize, i32, usize, Option<usize>);
+
 /// How one edge is routed, before y coordinates are known.
 #[derive(Debug, Clone)]
 struct Plan {
@@ -239,22 +243,34 @@ struct Plan {
 /// Drawings up to this many boxes and edges are improved by transposition (below).
 const MAX_TRANSPOSE_BOXES: usize = 60;
 const MAX_TRANSPOSE_EDGES: usize = 80;
+/// Drawings up to this many edges have their lanes tried in gaps between boxes (below), at
+/// most this many tries each (a try routes the whole drawing and counts its crossings).
+const MAX_GAP_EDGES: usize = 300;
+const MAX_GAP_TRIES: usize = 48;
 
 /// Lays out `scene`. On small drawings, the order of boxes within each row is then improved
 /// by transposition: each box is moved to every other place in its row and the move is kept
 /// when the routed drawing (lanes, tracks, ports and all) crosses less, until a pass over
 /// every row changes nothing. Counting on the real routes, not on straight lines between layers, is what lets a
 /// swap that looks neutral between two rows count the margin lanes and channel runs it saves.
+/// Then each lane (an edge that skips rows) is tried down a gap between the boxes of the rows
+/// it passes, as Graphviz threads such edges through virtual nodes, and kept there when the
+/// drawing crosses less: the margin is the long way round and crosses every channel's runs
+/// out to it.
 #[must_use]
 pub fn layout(scene: &Scene) -> Layout {
-    let first = route(scene);
-    if scene.boxes.len() > MAX_TRANSPOSE_BOXES || first.edges.len() > MAX_TRANSPOSE_EDGES {
+    let none = BTreeMap::new();
+    let (first, lanes) = route(scene, &none);
+    if first.edges.len() > MAX_GAP_EDGES
+        || lanes.is_empty() && first.edges.len() > MAX_TRANSPOSE_EDGES
+    {
         return first;
     }
     let mut best_cost = crossings(&first);
     let mut best = first;
     let mut order = scene.clone();
-    for _ in 0..6 {
+    let small = scene.boxes.len() <= MAX_TRANSPOSE_BOXES && best.edges.len() <= MAX_TRANSPOSE_EDGES;
+    for _ in 0..if small { 6 } else { 0 } {
         let mut improved = false;
         for r in 0..order.rows.len() {
             let n = order.rows[r].len();
@@ -273,10 +289,35 @@ pub fn layout(scene: &Scene) -> Layout {
                 }
                 let mut trial = order.clone();
                 trial.rows[r] = row;
-                let lay = route(&trial);
+                let lay = route(&trial, &none).0;
                 let cost = crossings(&lay);
                 if cost < best_cost {
                     (best, best_cost, order) = (lay, cost, trial);
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    let (_, lanes) = route(&order, &none);
+    let mut gaps = BTreeMap::new();
+    let mut tries = 0;
+    for _ in 0..2 {
+        let mut improved = false;
+        for (lane, aims) in &lanes {
+            for &aim in aims {
+                if best_cost == 0 || tries == MAX_GAP_TRIES || gaps.get(lane) == Some(&aim) {
+                    continue;
+                }
+                tries += 1;
+                let mut trial = gaps.clone();
+                trial.insert(*lane, aim);
+                let lay = route(&order, &trial).0;
+                let cost = crossings(&lay);
+                if cost < best_cost {
+                    (best, best_cost, gaps) = (lay, cost, trial);
                     improved = true;
                 }
             }
@@ -348,9 +389,11 @@ pub fn crossings(lay: &Layout) -> usize {
     count
 }
 
-/// Places boxes in their rows' order and routes every edge.
+/// Places boxes in their rows' order and routes every edge; the lanes named in `gap_lanes`
+/// run down a gap between the boxes of the rows they pass, where one is free, instead of a
+/// margin. Also returns every lane's key, for the caller to try in a gap.
 #[allow(clippy::too_many_lines)]
-fn route(scene: &Scene) -> Layout {
+fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(LaneKey, Vec<i32>)>) {
     let m = scene.model;
     let nb = scene.boxes.len();
 
@@ -849,7 +892,7 @@ fn route(scene: &Scene) -> Layout {
             .or_default()
             .insert((p.entry_box, p.entry_comp));
     }
-    let mut lane_ids: BTreeMap<(Side, usize, i32, usize, Option<usize>), usize> = BTreeMap::new();
+    let mut lane_ids: BTreeMap<LaneKey, usize> = BTreeMap::new();
     let mut lane_span: Vec<(Side, usize, usize)> = Vec::new();
     // How far from its margin each lane's far end lies (the source of an exit's lane, the
     // target of a fan-in's), in band-local x.
@@ -880,6 +923,51 @@ fn route(scene: &Scene) -> Layout {
         lane_span[id].2 = lane_span[id].2.max(hi);
         p.lane = Some(id);
     }
+    // Lanes asked to run in a gap: each takes the free x nearest the middle of its ends.
+    let lane_keys: Vec<LaneKey> = {
+        let mut keys = vec![(Side::Left, 0, 0, 0, None); lane_span.len()];
+        for (k, &id) in &lane_ids {
+            keys[id] = *k;
+        }
+        keys
+    };
+    let mut gap_x: Vec<Option<i32>> = vec![None; lane_span.len()];
+    // Where a lane in a gap may aim: under its exits, over its targets, or the middle.
+    let mut aims: Vec<Vec<i32>> = vec![Vec::new(); lane_span.len()];
+    for p in &plans {
+        if let Some(id) = p.lane {
+            aims[id].push(local_x[p.exit_box] + p.exit_x);
+            aims[id].push(local_x[p.entry_box] + size[p.entry_box].0 / 2);
+        }
+    }
+    for list in &mut aims {
+        list.sort_unstable();
+        let middle = list[list.len() / 2];
+        list.dedup();
+        list.push(middle);
+    }
+    if !gap_lanes.is_empty() {
+        let mut placed: Vec<(i32, usize, usize)> = Vec::new();
+        for id in 0..lane_span.len() {
+            let Some(&ideal) = gap_lanes.get(&lane_keys[id]) else {
+                continue;
+            };
+            let (_, lo, hi) = lane_span[id];
+            gap_x[id] = free_column(
+                &bands,
+                lo,
+                hi,
+                ideal,
+                content_w,
+                &placed,
+                |b| (local_x[b], size[b].0),
+                |b| box_domains(scene, b),
+            );
+            if let Some(x) = gap_x[id] {
+                placed.push((x, lo, hi));
+            }
+        }
+    }
     // Columns: a lane's runs in and out of the margin cross every lane inside it that is
     // still running there. So lanes nest: a lane that starts later and ends sooner goes
     // inside (shortest first), and of two lanes over the same channels the one whose far
@@ -890,7 +978,7 @@ fn route(scene: &Scene) -> Layout {
     let mut columns = [0usize; 2];
     for side in [Side::Left, Side::Right] {
         let mut order: Vec<usize> = (0..lane_span.len())
-            .filter(|&i| lane_span[i].0 == side)
+            .filter(|&i| lane_span[i].0 == side && gap_x[i].is_none())
             .collect();
         order.sort_by_key(|&i| {
             let (_, lo, hi) = lane_span[i];
@@ -923,6 +1011,9 @@ fn route(scene: &Scene) -> Layout {
     let content_left = GUTTER + left_lanes * LANE_GAP + MARGIN;
     let content_right = content_left + content_w;
     let lane_x = |id: usize| -> i32 {
+        if let Some(x) = gap_x[id] {
+            return content_left + x;
+        }
         let col = i32::try_from(lane_col[id]).unwrap_or(0);
         match lane_span[id].0 {
             Side::Left => content_left - MARGIN / 2 - col * LANE_GAP,
@@ -1193,8 +1284,19 @@ fn route(scene: &Scene) -> Layout {
         }
     }
 
-    // Edges inside one box: straight down between neighbours, else along the inner left lane.
-    let inner_lane = |b: usize| boxes[b].x + INNER_LANE;
+    // Edges inside one box: straight down between neighbours, else along an inner lane: the
+    // left one, or the right one when edges come in or go out through the box's left side and
+    // none through its right (the inner runs would cross them).
+    let side_busy = |b: usize, right: bool| {
+        side_use.contains_key(&(b, right)) || entered.contains_key(&(b, right))
+    };
+    let inner_lane = |b: usize| {
+        if side_busy(b, false) && !side_busy(b, true) {
+            boxes[b].right() - INNER_LANE
+        } else {
+            boxes[b].x + INNER_LANE
+        }
+    };
     for &l in &scene.inner {
         let link = &m.links[l];
         edges.push(EdgePath {
@@ -1387,7 +1489,7 @@ fn route(scene: &Scene) -> Layout {
         )
         .fold(width, i32::max);
     let frames = domain_frames(scene, &tree, &frame_height, &bands, &boxes);
-    Layout {
+    let lay = Layout {
         width,
         height,
         boxes,
@@ -1402,7 +1504,59 @@ fn route(scene: &Scene) -> Layout {
             .map(|(i, (r, _))| (*r, band_y[i] - frame_room, band_y[i] + band_h[i]))
             .collect(),
         frames,
+    };
+    (lay, lane_keys.into_iter().zip(aims).collect())
+}
+
+/// The x (band-local) of a free column for a lane from channel `lo` down to channel `hi`:
+/// clear of every box (and the frames of its failure domains) in the bands it passes, clear
+/// of the boxes whose exits and entries it starts and ends beside, and a lane's width from
+/// the gap lanes already `placed` over the same channels; the one nearest `ideal`, or none.
+#[allow(clippy::too_many_arguments)]
+fn free_column(
+    bands: &[(usize, Vec<usize>)],
+    lo: usize,
+    hi: usize,
+    ideal: i32,
+    content_w: i32,
+    placed: &[(i32, usize, usize)],
+    place: impl Fn(usize) -> (i32, i32),
+    domains: impl Fn(usize) -> Vec<usize>,
+) -> Option<i32> {
+    let mut blocked: Vec<(i32, i32)> = Vec::new();
+    let last = (hi + 1).min(bands.len().saturating_sub(1));
+    for (band, (_, row)) in bands.iter().enumerate().take(last + 1).skip(lo) {
+        let passed = band > lo && band <= hi;
+        let mut previous: Option<(i32, Vec<usize>)> = None;
+        for &b in row {
+            let (x, w) = place(b);
+            let chain = domains(b);
+            let pad = if passed {
+                i32::try_from(chain.len()).unwrap_or(8) * FRAME_PAD + LANE_GAP / 2
+            } else {
+                LANE_GAP / 2
+            };
+            blocked.push((x - pad, x + w + pad));
+            // Neighbours in one domain share its frame: the gap between them is inside it.
+            if let Some((right, before)) = &previous
+                && passed
+                && chain.iter().any(|d| before.contains(d))
+            {
+                blocked.push((*right, x));
+            }
+            previous = Some((x + w, chain));
+        }
     }
+    for &(x, a, b) in placed {
+        if a <= hi && lo <= b {
+            blocked.push((x - LANE_GAP + 1, x + LANE_GAP - 1));
+        }
+    }
+    let free = |x: i32| x > 0 && x < content_w && blocked.iter().all(|&(a, b)| x < a || x > b);
+    std::iter::once(ideal)
+        .chain(blocked.iter().flat_map(|&(a, b)| [a - 1, b + 1]))
+        .filter(|&x| free(x))
+        .min_by_key(|&x| ((x - ideal).abs(), x))
 }
 
 /// Height of the legend of `n` numbered labels under the drawing.
@@ -1909,6 +2063,13 @@ fn inner_points(
         vec![(a.cx(), a.bottom()), (b.cx(), b.y)]
     } else if i == j + 1 {
         vec![(a.cx() + 12, a.y), (b.cx() + 12, b.bottom())]
+    } else if lane > a.cx() {
+        vec![
+            (a.right(), a.cy()),
+            (lane, a.cy()),
+            (lane, b.cy()),
+            (b.right(), b.cy()),
+        ]
     } else {
         vec![(a.x, a.cy()), (lane, a.cy()), (lane, b.cy()), (b.x, b.cy())]
     }
