@@ -942,9 +942,9 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
     }
     for list in &mut aims {
         list.sort_unstable();
-        let middle = list[list.len() / 2];
+        let middle = list.get(list.len() / 2).copied();
         list.dedup();
-        list.push(middle);
+        list.extend(middle);
     }
     if !gap_lanes.is_empty() {
         let mut placed: Vec<(i32, usize, usize)> = Vec::new();
