@@ -266,67 +266,103 @@ pub fn layout(scene: &Scene) -> Layout {
     {
         return first;
     }
-    let mut best_cost = crossings(&first);
-    let mut best = first;
-    let mut order = scene.clone();
-    let small = scene.boxes.len() <= MAX_TRANSPOSE_BOXES && best.edges.len() <= MAX_TRANSPOSE_EDGES;
-    for _ in 0..if small { 6 } else { 0 } {
-        let mut improved = false;
-        for r in 0..order.rows.len() {
-            let n = order.rows[r].len();
-            for (i, j) in (0..n).flat_map(|i| (0..n).map(move |j| (i, j))) {
-                if i == j || j + 1 == i {
-                    continue; // moving a box just before its left neighbour is a swap, tried as i - 1 → i
-                }
-                if best_cost == 0 {
-                    return best;
-                }
-                let mut row = order.rows[r].clone();
-                let b = row.remove(i);
-                row.insert(j, b);
-                if frames_in_row(&order, &row) > frames_in_row(&order, &order.rows[r]) {
-                    continue; // keeps every zone and rack in one frame
-                }
-                let mut trial = order.clone();
-                trial.rows[r] = row;
-                let lay = route(&trial, &none).0;
-                let cost = crossings(&lay);
-                if cost < best_cost {
-                    (best, best_cost, order) = (lay, cost, trial);
-                    improved = true;
-                }
-            }
-        }
-        if !improved {
+    let small =
+        scene.boxes.len() <= MAX_TRANSPOSE_BOXES && first.edges.len() <= MAX_TRANSPOSE_EDGES;
+    let mut best = Best {
+        cost: crossings(&first),
+        layout: first,
+        order: scene.clone(),
+        gaps: none,
+    };
+    // Orders and gaps depend on each other: a second round of each, on small drawings, lets
+    // a box move once a lane no longer runs round the margin, and a lane move after that.
+    for round in 0..if small { 2 } else { 1 } {
+        let moved = small && best.transpose();
+        if round > 0 && !moved {
             break;
         }
+        best.try_gaps();
     }
-    let (_, lanes) = route(&order, &none);
-    let mut gaps = BTreeMap::new();
-    let mut tries = 0;
-    for _ in 0..2 {
-        let mut improved = false;
-        for (lane, aims) in &lanes {
-            for &aim in aims {
-                if best_cost == 0 || tries == MAX_GAP_TRIES || gaps.get(lane) == Some(&aim) {
-                    continue;
-                }
-                tries += 1;
-                let mut trial = gaps.clone();
-                trial.insert(*lane, aim);
-                let lay = route(&order, &trial).0;
-                let cost = crossings(&lay);
-                if cost < best_cost {
-                    (best, best_cost, gaps) = (lay, cost, trial);
-                    improved = true;
+    best.layout
+}
+
+/// The best drawing found so far, and what made it.
+struct Best<'m> {
+    layout: Layout,
+    cost: usize,
+    order: Scene<'m>,
+    gaps: BTreeMap<LaneKey, i32>,
+}
+
+impl Best<'_> {
+    /// Transposition: whether a move was kept.
+    fn transpose(&mut self) -> bool {
+        let mut moved = false;
+        for _ in 0..6 {
+            let mut improved = false;
+            for r in 0..self.order.rows.len() {
+                let n = self.order.rows[r].len();
+                for (i, j) in (0..n).flat_map(|i| (0..n).map(move |j| (i, j))) {
+                    if i == j || j + 1 == i {
+                        continue; // moving a box just before its left neighbour is a swap, tried as i - 1 → i
+                    }
+                    if self.cost == 0 {
+                        return moved;
+                    }
+                    let mut row = self.order.rows[r].clone();
+                    let b = row.remove(i);
+                    row.insert(j, b);
+                    if frames_in_row(&self.order, &row)
+                        > frames_in_row(&self.order, &self.order.rows[r])
+                    {
+                        continue; // keeps every zone and rack in one frame
+                    }
+                    let mut trial = self.order.clone();
+                    trial.rows[r] = row;
+                    let lay = route(&trial, &self.gaps).0;
+                    let cost = crossings(&lay);
+                    if cost < self.cost {
+                        (self.layout, self.cost, self.order) = (lay, cost, trial);
+                        improved = true;
+                        moved = true;
+                    }
                 }
             }
+            if !improved {
+                break;
+            }
         }
-        if !improved {
-            break;
+        moved
+    }
+
+    /// Each lane, at each of its aims, in a gap: kept when the drawing crosses less.
+    fn try_gaps(&mut self) {
+        let lanes = route(&self.order, &self.gaps).1;
+        let mut tries = 0;
+        for _ in 0..2 {
+            let mut improved = false;
+            for (lane, aims) in &lanes {
+                for &aim in aims {
+                    if self.cost == 0 || tries == MAX_GAP_TRIES || self.gaps.get(lane) == Some(&aim)
+                    {
+                        continue;
+                    }
+                    tries += 1;
+                    let mut trial = self.gaps.clone();
+                    trial.insert(*lane, aim);
+                    let lay = route(&self.order, &trial).0;
+                    let cost = crossings(&lay);
+                    if cost < self.cost {
+                        (self.layout, self.cost, self.gaps) = (lay, cost, trial);
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
         }
     }
-    best
 }
 
 /// A box's failure domains, innermost first (none for a box that is not a host).
