@@ -246,7 +246,7 @@ const MAX_TRANSPOSE_EDGES: usize = 80;
 /// Drawings up to this many edges have their lanes tried in gaps between boxes (below), at
 /// most this many tries each (a try routes the whole drawing and counts its crossings).
 const MAX_GAP_EDGES: usize = 300;
-const MAX_GAP_TRIES: usize = 48;
+const MAX_GAP_TRIES: usize = 96;
 
 /// Lays out `scene`. On small drawings, the order of boxes within each row is then improved
 /// by transposition: each box is moved to every other place in its row and the move is kept
@@ -939,7 +939,12 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
         }
         let side = if p.right { Side::Right } else { Side::Left };
         let fan_in = exit_targets[&(p.side, p.exit_box, p.exit_x)].len() == 1;
-        let key = if fan_in {
+        // One source to one target: a lane of its own when asked for in a gap (a shared lane
+        // in a gap must pass on one side of a box; its edges may want either side).
+        let own = (side, p.exit_box, p.exit_x, p.entry_box, p.entry_comp);
+        let key = if gap_lanes.contains_key(&own) {
+            own
+        } else if fan_in {
             (side, usize::MAX, 0, p.entry_box, p.entry_comp)
         } else {
             (side, p.exit_box, p.exit_x, usize::MAX, None)
@@ -960,6 +965,31 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
         p.lane = Some(id);
     }
     // Lanes asked to run in a gap: each takes the free x nearest the middle of its ends.
+    // Pairs of a shared lane that could leave it for a gap of their own, with their aims.
+    let mut own_lanes: BTreeMap<LaneKey, Vec<i32>> = BTreeMap::new();
+    {
+        let mut pairs_in: Vec<BTreeSet<LaneKey>> = vec![BTreeSet::new(); lane_span.len()];
+        for p in &plans {
+            if let Some(id) = p.lane {
+                let side = lane_span[id].0;
+                pairs_in[id].insert((side, p.exit_box, p.exit_x, p.entry_box, p.entry_comp));
+            }
+        }
+        for p in &plans {
+            if let Some(id) = p.lane
+                && pairs_in[id].len() > 1
+            {
+                let own = (lane_span[id].0, p.exit_box, p.exit_x, p.entry_box, p.entry_comp);
+                own_lanes.entry(own).or_insert_with(|| {
+                    let (a, b) = (
+                        local_x[p.exit_box] + p.exit_x,
+                        local_x[p.entry_box] + size[p.entry_box].0 / 2,
+                    );
+                    vec![a, b, (a + b) / 2]
+                });
+            }
+        }
+    }
     let lane_keys: Vec<LaneKey> = {
         let mut keys = vec![(Side::Left, 0, 0, 0, None); lane_span.len()];
         for (k, &id) in &lane_ids {
@@ -1541,7 +1571,9 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
             .collect(),
         frames,
     };
-    (lay, lane_keys.into_iter().zip(aims).collect())
+    let mut lanes: Vec<(LaneKey, Vec<i32>)> = lane_keys.into_iter().zip(aims).collect();
+    lanes.extend(own_lanes);
+    (lay, lanes)
 }
 
 /// The x (band-local) of a free column for a lane from channel `lo` down to channel `hi`:
