@@ -210,7 +210,7 @@ type ArrivalKey = (usize, Option<usize>, bool, bool, bool);
 type ExitKey = (bool, usize, i32);
 
 /// A lane: its side, and the exit it leaves (box, x) or the target it gathers (box,
-/// component).
+/// component), or both for the lane of one source and one target of their own.
 type LaneKey = (Side, usize, i32, usize, Option<usize>);
 
 /// How one edge is routed, before y coordinates are known.
