@@ -589,7 +589,11 @@ fn imported_real_projects_cross_little() {
         (Format::Kubernetes, "kubernetes/opentelemetry-demo-helm", 22),
         // dot 5: 10 before the load balancer's two edges took the gaps on either side of
         // the build server between them and their targets.
-        (Format::Threagile, "threagile/threagile-example-model.yaml", 8),
+        (
+            Format::Threagile,
+            "threagile/threagile-example-model.yaml",
+            8,
+        ),
     ];
     for (format, path, ceiling) in cases {
         let full = Path::new("tests/fixtures/import").join(path);

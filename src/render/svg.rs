@@ -979,7 +979,13 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
             if let Some(id) = p.lane
                 && pairs_in[id].len() > 1
             {
-                let own = (lane_span[id].0, p.exit_box, p.exit_x, p.entry_box, p.entry_comp);
+                let own = (
+                    lane_span[id].0,
+                    p.exit_box,
+                    p.exit_x,
+                    p.entry_box,
+                    p.entry_comp,
+                );
                 own_lanes.entry(own).or_insert_with(|| {
                     let (a, b) = (
                         local_x[p.exit_box] + p.exit_x,
