@@ -219,6 +219,49 @@ fn assert_layout_invariants(name: &str, scene: &Scene, lay: &Layout) {
     }
 }
 
+/// The crossing counter (swept left to right) gives the count of comparing every pair of
+/// segments, on random models and on a generated one with many lanes.
+#[test]
+fn the_crossing_count_is_the_count_of_every_pair() {
+    fn every_pair(lay: &Layout) -> usize {
+        let orient = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| {
+            (i64::from(b.0 - a.0) * i64::from(c.1 - a.1)
+                - i64::from(b.1 - a.1) * i64::from(c.0 - a.0))
+            .signum()
+        };
+        let segs: Vec<_> = lay
+            .edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
+            .collect();
+        let mut n = 0;
+        for (k, &(i, a, b)) in segs.iter().enumerate() {
+            for &(j, c, d) in &segs[k + 1..] {
+                if i != j
+                    && orient(c, d, a) * orient(c, d, b) < 0
+                    && orient(a, b, c) * orient(a, b, d) < 0
+                {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+    let mut rng = Rng(0x0c40_5515_0000_0017);
+    let mut models: Vec<String> = (0..60).map(|_| random_model(&mut rng)).collect();
+    models.push(generate::model(200, 42));
+    let mut total = 0;
+    for src in &models {
+        let model = load_str(src, "m.yaml", &Limits::default()).unwrap_or_else(|e| panic!("{e:?}"));
+        let lay = layout(&Scene::new(&model));
+        let n = every_pair(&lay);
+        assert_eq!(crossings(&lay), n, "{src}");
+        total += n;
+    }
+    assert!(total > 100, "the models cross somewhere: {total}");
+}
+
 #[test]
 fn layout_invariants_on_examples_random_and_generated_models() {
     for (name, model) in example_models() {

@@ -404,17 +404,32 @@ pub fn crossings(lay: &Layout) -> usize {
             - (i64::from(b.1) - i64::from(a.1)) * (i64::from(c.0) - i64::from(a.0))
     };
     type Segment = (usize, (i32, i32), (i32, i32));
-    let segments: Vec<Segment> = lay
+    let mut segments: Vec<Segment> = lay
         .edges
         .iter()
         .enumerate()
         .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
         .filter(|(_, a, b)| a != b)
         .collect();
+    // Swept left to right: a segment is only compared with those that start before it ends
+    // (two segments that cross overlap in x and in y).
+    let x_range = |&(_, a, b): &Segment| (a.0.min(b.0), a.0.max(b.0));
+    let y_range = |&(_, a, b): &Segment| (a.1.min(b.1), a.1.max(b.1));
+    segments.sort_by_key(|s| (x_range(s), s.0, s.1, s.2));
     let mut count = 0;
-    for (k, &(i, a, b)) in segments.iter().enumerate() {
-        for &(j, c, d) in &segments[k + 1..] {
+    for (k, s) in segments.iter().enumerate() {
+        let &(i, a, b) = s;
+        let (_, right) = x_range(s);
+        let (top, bottom) = y_range(s);
+        for t in &segments[k + 1..] {
+            if x_range(t).0 > right {
+                break;
+            }
+            let &(j, c, d) = t;
+            let (t_top, t_bottom) = y_range(t);
             if i != j
+                && t_top <= bottom
+                && top <= t_bottom
                 && orient(c, d, a).signum() * orient(c, d, b).signum() < 0
                 && orient(a, b, c).signum() * orient(a, b, d).signum() < 0
             {
