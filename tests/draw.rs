@@ -557,9 +557,10 @@ const CROSSING_CEILINGS: &[(&str, usize)] = &[
     ("split-writes", 0),
     // dot: 29 with its racks as clusters, 11 without. The monitoring server sits in a host in
     // the application row, so every agent's report and every check it makes share the
-    // right-hand lane; 26 before transposition, 22 with it, 20 with lanes in gaps; not yet
-    // down to 11.
-    ("workers-and-queue", 20),
+    // right-hand lane; 26 before transposition, 22 with it, 20 with lanes in gaps, 18 with
+    // the monitoring server's checks leaving on the outer lane above the agents' reports
+    // coming in from below; not yet down to 11.
+    ("workers-and-queue", 18),
 ];
 
 #[test]

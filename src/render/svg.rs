@@ -269,7 +269,7 @@ pub fn layout(scene: &Scene) -> Layout {
     let small =
         scene.boxes.len() <= MAX_TRANSPOSE_BOXES && first.edges.len() <= MAX_TRANSPOSE_EDGES;
     let mut best = Best {
-        cost: crossings(&first),
+        cost: drawing_cost(&first),
         layout: first,
         order: scene.clone(),
         gaps: none,
@@ -289,6 +289,7 @@ pub fn layout(scene: &Scene) -> Layout {
 /// The best drawing found so far, and what made it.
 struct Best<'m> {
     layout: Layout,
+    /// Its `drawing_cost`.
     cost: usize,
     order: Scene<'m>,
     gaps: BTreeMap<LaneKey, i32>,
@@ -320,7 +321,7 @@ impl Best<'_> {
                     let mut trial = self.order.clone();
                     trial.rows[r] = row;
                     let lay = route(&trial, &self.gaps).0;
-                    let cost = crossings(&lay);
+                    let cost = drawing_cost(&lay);
                     if cost < self.cost {
                         (self.layout, self.cost, self.order) = (lay, cost, trial);
                         improved = true;
@@ -351,7 +352,7 @@ impl Best<'_> {
                     let mut trial = self.gaps.clone();
                     trial.insert(*lane, aim);
                     let lay = route(&self.order, &trial).0;
-                    let cost = crossings(&lay);
+                    let cost = drawing_cost(&lay);
                     if cost < self.cost {
                         (self.layout, self.cost, self.gaps) = (lay, cost, trial);
                         improved = true;
@@ -392,6 +393,12 @@ fn frames_in_row(scene: &Scene, row: &[usize]) -> usize {
         before = chain;
     }
     frames
+}
+
+/// What the searches above minimise: crossings, and each edge label that found no place on
+/// the drawing and went to the legend (a reader then looks it up) counts as two.
+fn drawing_cost(lay: &Layout) -> usize {
+    crossings(lay) + 2 * lay.legend.len()
 }
 
 /// Pairs of segments of two different edges that cross at one point inside both (touching or
@@ -887,7 +894,9 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
 
     // On a side of a host where edges both enter and leave, the entries take the outer lane
     // when every component entered there sits above every component left from there (their
-    // short runs into the component then pass no exit lane); the exits move inwards.
+    // short runs into the component then pass no exit lane) and none comes in from below; the
+    // exits move inwards. (An entry from below shares the channel under the box with the
+    // exits: on the inner lane it passes under them, on the outer one it crosses each.)
     let mut side_use: BTreeMap<(usize, bool), (usize, usize)> = BTreeMap::new();
     for p in &plans {
         let b = p.exit_box;
@@ -898,17 +907,23 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
         }
     }
     let mut entered: BTreeMap<(usize, bool), usize> = BTreeMap::new();
+    let mut entered_from_below: BTreeSet<(usize, bool)> = BTreeSet::new();
     for p in &plans {
         if let Some(c) = p.entry_comp
             && entry_base_of(p.entry_box, Some(c), p.top_entry, p.enters_right, false).1
         {
             let e = entered.entry((p.entry_box, p.enters_right)).or_insert(0);
             *e = (*e).max(index_in_box[c]);
+            if !p.top_entry {
+                entered_from_below.insert((p.entry_box, p.enters_right));
+            }
         }
     }
     let outer_entry: BTreeSet<(usize, bool)> = entered
         .iter()
-        .filter(|(key, lowest)| side_use.get(key).is_some_and(|u| **lowest <= u.0))
+        .filter(|(key, lowest)| {
+            side_use.get(key).is_some_and(|u| **lowest <= u.0) && !entered_from_below.contains(key)
+        })
         .map(|(key, _)| *key)
         .collect();
     for p in &mut plans {
