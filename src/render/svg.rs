@@ -994,7 +994,6 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
         lane_span[id].2 = lane_span[id].2.max(hi);
         p.lane = Some(id);
     }
-    // Lanes asked to run in a gap: each takes the free x nearest the middle of its ends.
     // Pairs of a shared lane that could leave it for a gap of their own, with their aims.
     let mut own_lanes: BTreeMap<LaneKey, Vec<i32>> = BTreeMap::new();
     {
@@ -1048,6 +1047,7 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
         list.dedup();
         list.extend(middle);
     }
+    // Lanes asked to run in a gap: each takes the free x nearest the aim it was asked with.
     if !gap_lanes.is_empty() {
         let mut placed: Vec<(i32, usize, usize)> = Vec::new();
         for id in 0..lane_span.len() {
