@@ -573,6 +573,12 @@ fn drawings_cross_no_more_than_graphviz() {
             .map_or_else(|| panic!("{name}: add its dot figure"), |c| c.1);
         let n = crossings(&lay);
         assert!(n <= ceiling, "{name}: {n} crossings, dot has {ceiling}");
+        // Nor does an order that saves a crossing push a label off the drawing.
+        assert!(
+            lay.legend.is_empty(),
+            "{name}: labels in the legend: {:?}",
+            lay.legend
+        );
     }
     // Generated models (dot on the same graphs: 264 at 100 components without zone clusters,
     // 358 with; 4,050 at 300 with them, 13,390 without).
