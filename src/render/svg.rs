@@ -273,6 +273,7 @@ pub fn layout(scene: &Scene) -> Layout {
         layout: first,
         order: scene.clone(),
         gaps: none,
+        lanes,
     };
     // Orders and gaps depend on each other: a second round of each, on small drawings, lets
     // a box move once a lane no longer runs round the margin, and a lane move after that.
@@ -293,6 +294,9 @@ struct Best<'m> {
     cost: usize,
     order: Scene<'m>,
     gaps: BTreeMap<LaneKey, i32>,
+    /// The lanes of its order, with their aims, as `route` named them when the order was
+    /// kept (before the gap moves made since).
+    lanes: Vec<(LaneKey, Vec<i32>)>,
 }
 
 impl Best<'_> {
@@ -320,10 +324,11 @@ impl Best<'_> {
                     }
                     let mut trial = self.order.clone();
                     trial.rows[r] = row;
-                    let lay = route(&trial, &self.gaps).0;
+                    let (lay, lanes) = route(&trial, &self.gaps);
                     let cost = drawing_cost(&lay);
                     if cost < self.cost {
-                        (self.layout, self.cost, self.order) = (lay, cost, trial);
+                        (self.layout, self.cost, self.order, self.lanes) =
+                            (lay, cost, trial, lanes);
                         improved = true;
                         moved = true;
                     }
@@ -338,7 +343,8 @@ impl Best<'_> {
 
     /// Each lane, at each of its aims, in a gap: kept when the drawing crosses less.
     fn try_gaps(&mut self) {
-        let lanes = route(&self.order, &self.gaps).1;
+        // The lanes as the order has them before any is moved (not re-read after each move).
+        let lanes = self.lanes.clone();
         let mut tries = 0;
         for _ in 0..2 {
             let mut improved = false;
@@ -422,7 +428,7 @@ pub fn crossings(lay: &Layout) -> usize {
     // (two segments that cross overlap in x and in y).
     let x_range = |&(_, a, b): &Segment| (a.0.min(b.0), a.0.max(b.0));
     let y_range = |&(_, a, b): &Segment| (a.1.min(b.1), a.1.max(b.1));
-    segments.sort_by_key(|s| (x_range(s), s.0, s.1, s.2));
+    segments.sort_unstable_by_key(|s| x_range(s).0);
     let mut count = 0;
     for (k, s) in segments.iter().enumerate() {
         let &(i, a, b) = s;
