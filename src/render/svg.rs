@@ -1079,9 +1079,9 @@ fn route(scene: &Scene, gap_lanes: &BTreeMap<LaneKey, i32>) -> (Layout, Vec<(Lan
     // Columns: a lane's runs in and out of the margin cross every lane inside it that is
     // still running there. So lanes nest: a lane that starts later and ends sooner goes
     // inside (shortest first), and of two lanes over the same channels the one whose far
-    // end lies farther from the margin goes inside (its run then passes no lane: two load
-    // balancers fanning out to every cell below cross once per cell, not once per pair of
-    // edges). Each lane takes the innermost column free over its channels.
+    // end lies farther from the margin goes inside (its run to that end then passes no other
+    // lane). Two fans to the same boxes are not left to this: they take opposite margins
+    // (`twin_fans`). Each lane takes the innermost column free over its channels.
     let mut lane_col = vec![0usize; lane_span.len()];
     let mut columns = [0usize; 2];
     for side in [Side::Left, Side::Right] {
